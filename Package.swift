@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "prosody-doctor",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "prosody-doctor", targets: ["prosody-doctor"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // Lua 5.1–5.4 front end: knows nothing of Prosody.
+        .target(name: "LuaSyntax"),
+        // Prosody's configmanager semantics over the Lua AST.
+        .target(name: "ProsodyConfig", dependencies: ["LuaSyntax"]),
+        // libpcre2-8 (Debian libpcre2-dev) and its thin Swift wrapper.
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8",
+                       providers: [.apt(["libpcre2-dev"])]),
+        .target(name: "PCRE2", dependencies: ["CPCRE2"]),
+        // zlib (Debian zlib1g-dev) for reading rotated .gz logs.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "ProsodyLog", dependencies: ["PCRE2", "CZlib"]),
+        // Offline JWT verification with Jitsi's token rules.
+        .target(name: "JitsiToken", dependencies: [
+            "ProsodyConfig",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        // Rule engine: the catalogue in rules/*.yml is embedded at build time.
+        .executableTarget(name: "EmbedRulesTool", path: "Sources/EmbedRulesTool"),
+        .plugin(name: "EmbedRules", capability: .buildTool(), dependencies: ["EmbedRulesTool"]),
+        .target(name: "Doctor",
+                dependencies: ["LuaSyntax", "ProsodyConfig", "ProsodyLog", "JitsiToken", "Yams"],
+                plugins: ["EmbedRules"]),
+        .target(name: "Reporting", dependencies: ["Doctor", "ProsodyConfig"]),
+        .executableTarget(name: "prosody-doctor", dependencies: [
+            "Doctor", "Reporting", "ProsodyConfig", "ProsodyLog", "JitsiToken",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "LuaSyntaxTests", dependencies: ["LuaSyntax"]),
+        .testTarget(name: "ProsodyConfigTests", dependencies: ["ProsodyConfig", "LuaSyntax"]),
+        .testTarget(name: "ProsodyLogTests", dependencies: ["ProsodyLog", "PCRE2"]),
+        .testTarget(name: "JitsiTokenTests", dependencies: ["JitsiToken",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto")]),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "ProsodyConfig"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Doctor"]),
+    ]
+)

@@ -1,0 +1,2 @@
+import XCTest
+final class DoctorPlaceholderTests: XCTestCase { func testBuilds() {} }

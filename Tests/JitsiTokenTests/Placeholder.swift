@@ -1,0 +1,2 @@
+import XCTest
+final class JitsiTokenPlaceholderTests: XCTestCase { func testBuilds() {} }

@@ -1,0 +1,2 @@
+import XCTest
+final class LuaSyntaxPlaceholderTests: XCTestCase { func testBuilds() {} }

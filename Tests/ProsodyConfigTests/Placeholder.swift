@@ -1,0 +1,2 @@
+import XCTest
+final class ProsodyConfigPlaceholderTests: XCTestCase { func testBuilds() {} }

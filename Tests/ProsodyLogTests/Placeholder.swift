@@ -1,0 +1,2 @@
+import XCTest
+final class ProsodyLogPlaceholderTests: XCTestCase { func testBuilds() {} }
