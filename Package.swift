@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
         // zlib (Debian zlib1g-dev) for reading rotated .gz logs.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "ProsodyLog", dependencies: ["PCRE2", "CZlib"]),
+        .target(name: "ProsodyLog", dependencies: ["PCRE2", "CZlib", "Yams"]),
         // Offline JWT verification with Jitsi's token rules.
         .target(name: "JitsiToken", dependencies: [
             "ProsodyConfig",

@@ -5,6 +5,6 @@ struct ProsodyDoctor: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prosody-doctor",
         abstract: "Finds what is wrong in a Prosody (and Jitsi Meet) configuration and logs, and how to fix it.",
-        subcommands: [ParseLuaCommand.self]
+        subcommands: [ConfigCommand.self, ParseLuaCommand.self]
     )
 }
