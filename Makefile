@@ -1,0 +1,75 @@
+# prosody-doctor — build, demo, tests, conformance, benchmarks.
+# Everything needed is installed by these targets on Debian (apt-get when run as root).
+
+SWIFT      ?= swift
+PREFIX     ?= /usr/local
+CONFIG     ?= release
+BUILD_DIR  := .build/$(CONFIG)
+BIN        := $(BUILD_DIR)/prosody-doctor
+SHARED     ?= $(abspath ../shared)
+# Tests run on the release build so CI compiles the package once.
+SWIFT_FLAGS := -c $(CONFIG) -Xswiftc -enable-testing
+
+BUILD_PACKAGES := libpcre2-dev zlib1g-dev pkg-config
+CONFORMANCE_PACKAGES := prosody lua5.4 python3
+
+export SHARED BIN
+
+.PHONY: all build demo test conformance bench install deps conformance-deps clean help
+
+all: build
+
+help:
+	@echo "make demo         build and run prosody-doctor on the bundled Jitsi sample"
+	@echo "make test         unit, rule-example and golden tests"
+	@echo "make conformance  parser vs luac5.4, model vs Prosody's own loader, prosodyctl parity"
+	@echo "make bench        speed next to prosodyctl and grep on the same inputs"
+	@echo "make install      install to \$$PREFIX/bin (PREFIX=$(PREFIX))"
+
+# Installs missing system packages with apt-get when root, else says what to run.
+define ensure_packages
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "missing system packages:$$missing"; \
+			echo "run: sudo apt-get install -y$$missing"; exit 1; \
+		fi; \
+	fi
+endef
+
+deps:
+	$(call ensure_packages,$(BUILD_PACKAGES))
+
+conformance-deps: deps
+	$(call ensure_packages,$(CONFORMANCE_PACKAGES))
+
+build: deps
+	$(SWIFT) build $(SWIFT_FLAGS) --product prosody-doctor
+
+demo: build
+	@echo
+	@echo "== prosody-doctor check samples/jitsi-token-seed/prosody.cfg.lua =="
+	@$(BIN) check --format text samples/jitsi-token-seed/prosody.cfg.lua; \
+	  status=$$?; echo "(exit status $$status: 1 means findings at or above --fail-on)"; \
+	  [ $$status -le 1 ]
+
+test: deps
+	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
+	$(SWIFT) test $(SWIFT_FLAGS) --skip-build
+
+conformance: conformance-deps build
+	bash scripts/parser-conformance.sh
+	python3 scripts/model-conformance.py
+
+bench: conformance-deps build
+	bash scripts/bench.sh
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/prosody-doctor
+
+clean:
+	rm -rf .build

@@ -1,0 +1,49 @@
+import ProsodyConfig
+
+/// Which Prosody the rules should assume (version-dependent rules read it).
+public enum ProsodyRelease: String, Sendable, CaseIterable {
+    case v0_11 = "0.11"
+    case v0_12 = "0.12"
+    case v13 = "13"
+}
+
+/// Everything the rules may look at. Rules never read files: all input is here.
+public struct AnalysisContext: Sendable {
+    public var configuration: ProsodyConfiguration?
+    public var sources: SourceFiles
+    public var prosodyRelease: ProsodyRelease
+    /// True when the config looks like a Jitsi Meet deployment (or the user said so).
+    public var isJitsi: Bool
+
+    public init(configuration: ProsodyConfiguration?, sources: SourceFiles = SourceFiles(),
+                prosodyRelease: ProsodyRelease = .v0_12, isJitsi: Bool? = nil) {
+        self.configuration = configuration
+        self.sources = sources
+        self.prosodyRelease = prosodyRelease
+        self.isJitsi = isJitsi ?? configuration.map(JitsiDeployment.looksLikeJitsi) ?? false
+    }
+}
+
+/// A check bound to a catalogue id. One family's checks live in one file under `Rules/`.
+public struct RuleImplementation: Sendable {
+    public var id: String
+    public var check: @Sendable (AnalysisContext, FindingFactory) -> [Finding]
+    public init(_ id: String, check: @escaping @Sendable (AnalysisContext, FindingFactory) -> [Finding]) {
+        self.id = id
+        self.check = check
+    }
+}
+
+/// Builds findings with the catalogue's name, severity and category for one rule id.
+public struct FindingFactory: Sendable {
+    public let rule: RuleDescription
+
+    public func make(_ message: String, at location: SourceLocation?, related: [RelatedLocation] = [],
+                     fix: FixSuggestion? = nil, confidence: Confidence = .certain,
+                     severity: Severity? = nil) -> Finding {
+        Finding(ruleID: rule.id, ruleName: rule.name, severity: severity ?? rule.severity, category: rule.category,
+                message: message, location: location, related: related,
+                fix: fix ?? FixSuggestion(rule.fix.components(separatedBy: "\n").first ?? rule.fix),
+                confidence: confidence)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Yams
+
+/// One rule as described in `rules/*.yml`: the data half of a rule. The check
+/// itself is a `RuleImplementation` bound by `id`.
+public struct RuleDescription: Sendable, Codable {
+    public var id: String
+    public var name: String
+    public var severity: Severity
+    public var category: RuleCategory
+    public var summary: String
+    public var explanation: String
+    public var fix: String
+    public var references: [String]
+    public var applies: Applicability?
+    public var examples: Examples
+
+    public struct Applicability: Sendable, Codable {
+        /// e.g. ">=0.12", "any"
+        public var prosody: String?
+        public var jitsi: Bool?
+        /// Section kinds the rule looks at: global, VirtualHost, Component, log.
+        public var sections: [String]?
+    }
+
+    public struct Examples: Sendable, Codable {
+        public var triggering: [Example]
+        public var passing: [Example]
+    }
+
+    /// A config (and/or log) snippet. `files` holds extra files next to the main
+    /// config (for Include examples); `also` lists other rules it may raise.
+    public struct Example: Sendable, Codable {
+        public var config: String?
+        public var log: String?
+        public var files: [String: String]?
+        public var also: [String]?
+        public var note: String?
+    }
+}
+
+public enum RuleCatalogueError: Error, CustomStringConvertible {
+    case invalidFile(name: String, detail: String)
+    case duplicateID(String)
+
+    public var description: String {
+        switch self {
+        case .invalidFile(let name, let detail): "rules/\(name): \(detail)"
+        case .duplicateID(let id): "rule id \(id) is defined twice"
+        }
+    }
+}
+
+/// The whole catalogue, read from the YAML files embedded at build time.
+public struct RuleCatalogue: Sendable {
+    public var rules: [RuleDescription]
+
+    public init(rules: [RuleDescription]) { self.rules = rules }
+
+    /// The catalogue embedded in the binary (`rules/*.yml`). A broken file is a build
+    /// defect, caught by the catalogue tests.
+    public static let embedded: RuleCatalogue = {
+        do { return try RuleCatalogue(files: embeddedRuleFiles.map { ($0.name, Data(base64Encoded: $0.base64) ?? Data()) }) }
+        catch { fatalError("embedded rule catalogue is invalid: \(error)") }
+    }()
+
+    public init(files: [(name: String, data: Data)]) throws {
+        var rules: [RuleDescription] = []
+        var seen = Set<String>()
+        for file in files where file.name != "log-signatures.yml" {
+            let text = String(decoding: file.data, as: UTF8.self)
+            let family: RuleFamilyFile
+            do { family = try YAMLDecoder().decode(RuleFamilyFile.self, from: text) }
+            catch { throw RuleCatalogueError.invalidFile(name: file.name, detail: "\(error)") }
+            for rule in family.rules {
+                guard seen.insert(rule.id).inserted else { throw RuleCatalogueError.duplicateID(rule.id) }
+                rules.append(rule)
+            }
+        }
+        self.rules = rules.sorted { $0.id < $1.id }
+    }
+
+    /// By id (`JWT502`) or name (`empty-token-masks-missing-token`), case-insensitive.
+    public func rule(_ idOrName: String) -> RuleDescription? {
+        let key = idOrName.lowercased()
+        return rules.first { $0.id.lowercased() == key || $0.name == key }
+    }
+
+    /// The raw embedded text of a file in `rules/` (e.g. the log signatures).
+    public static func embeddedFile(named name: String) -> String? {
+        embeddedRuleFiles.first { $0.name == name }
+            .flatMap { Data(base64Encoded: $0.base64) }
+            .map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// The layout of one `rules/<family>.yml` file.
+struct RuleFamilyFile: Codable {
+    var family: String
+    var description: String?
+    var rules: [RuleDescription]
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Masks secrets in any text shown to the user: config lines (`app_secret = "..."`),
+/// JWTs, and SASL blobs. Every reporter and excerpt goes through this.
+public enum SecretMasking {
+    public static let mask = "********"
+
+    /// Option names whose values are secrets (also as table keys: `sql = { password = ... }`).
+    public static func isSecretName(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        if lower.hasSuffix("_file") || lower.hasSuffix("_path") || lower.hasSuffix("_url") { return false }
+        return ["secret", "password", "passwd", "token", "credential", "api_key", "apikey", "private_key"]
+            .contains { lower.contains($0) }
+    }
+
+    /// Masks the quoted value after `secret_name =` (any quote style, `[[...]]` too),
+    /// JWT-shaped strings, and base64 SASL payloads inside `<auth>`/`<response>` elements.
+    public static func maskLine(_ line: String) -> String {
+        var result = maskAssignments(in: line)
+        result = replace(jwtPattern, in: result) { _ in mask }
+        result = replace(saslPattern, in: result) { match in
+            "\(match[1])\(mask)\(match[3])"
+        }
+        return result
+    }
+
+    public static func maskText(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { maskLine(String($0)) }
+            .joined(separator: "\n")
+    }
+
+    private static let assignmentPattern = try! NSRegularExpression(
+        pattern: #"([A-Za-z_][A-Za-z0-9_]*)(\s*=\s*)("(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|\[=*\[.*?(?:\]=*\]|$))"#)
+    private static let jwtPattern = try! NSRegularExpression(
+        pattern: #"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"#)
+    private static let saslPattern = try! NSRegularExpression(
+        pattern: #"(<(?:auth|response|success)\b[^>]*>)([A-Za-z0-9+/=]{4,})(</(?:auth|response|success)>)"#)
+
+    private static func maskAssignments(in line: String) -> String {
+        replace(assignmentPattern, in: line) { groups in
+            guard isSecretName(groups[1]) else { return groups[0] }
+            let value = groups[3]
+            let open = value.hasPrefix("[") ? String(value.prefix { $0 == "[" || $0 == "=" }) : String(value.prefix(1))
+            let close = value.hasPrefix("[") ? open.replacingOccurrences(of: "[", with: "]") : open
+            let isEmpty = value.count <= open.count + close.count
+            return groups[1] + groups[2] + (isEmpty ? value : open + mask + close)
+        }
+    }
+
+    /// Replaces every match with `transform(groups)`; groups[0] is the whole match,
+    /// missing groups are "".
+    static func replace(_ regex: NSRegularExpression, in text: String, _ transform: ([String]) -> String) -> String {
+        let ns = text as NSString
+        var output = ""
+        var last = 0
+        for match in regex.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+            output += ns.substring(with: NSRange(location: last, length: match.range.location - last))
+            let groups = (0..<match.numberOfRanges).map { index -> String in
+                let r = match.range(at: index)
+                return r.location == NSNotFound ? "" : ns.substring(with: r)
+            }
+            output += transform(groups)
+            last = match.range.location + match.range.length
+        }
+        output += ns.substring(from: last)
+        return output
+    }
+}

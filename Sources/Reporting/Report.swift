@@ -1,0 +1,50 @@
+import Doctor
+import ProsodyConfig
+
+/// What every reporter formats: the findings and the source texts for excerpts.
+public struct Report: Sendable {
+    public var findings: [Finding]
+    public var sources: SourceFiles
+    /// The files that were checked (for summaries).
+    public var files: [String]
+    public var toolVersion: String
+
+    public init(findings: [Finding], sources: SourceFiles, files: [String], toolVersion: String = ToolInfo.version) {
+        self.findings = findings
+        self.sources = sources
+        self.files = files
+        self.toolVersion = toolVersion
+    }
+
+    public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+
+    /// "2 errors, 1 warning" (only non-zero counts), or "no problems found".
+    public var summaryLine: String {
+        let parts = Severity.allCases.compactMap { severity -> String? in
+            let n = count(severity)
+            guard n > 0 else { return nil }
+            return "\(n) \(severity.rawValue)\(n == 1 ? "" : "s")"
+        }
+        return parts.isEmpty ? "no problems found" : parts.joined(separator: ", ")
+    }
+}
+
+public enum ToolInfo {
+    public static let name = "prosody-doctor"
+    public static let version = "0.1.0"
+    public static let informationURI = "https://github.com/prosody-doctor/prosody-doctor"
+}
+
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case text, concise, json
+}
+
+public enum Reporter {
+    public static func render(_ report: Report, format: OutputFormat, color: Bool = false) -> String {
+        switch format {
+        case .text: TextReporter(color: color).render(report)
+        case .concise: ConciseReporter().render(report)
+        case .json: JSONReporter().render(report)
+        }
+    }
+}

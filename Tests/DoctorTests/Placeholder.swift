@@ -1,2 +1,0 @@
-import XCTest
-final class DoctorPlaceholderTests: XCTestCase { func testBuilds() {} }

@@ -1,0 +1,26 @@
+import Doctor
+import XCTest
+
+final class SecretMaskingTests: XCTestCase {
+    func testConfigSecretsAreMasked() {
+        XCTAssertEqual(SecretMasking.maskLine(#"    app_secret = "Sup3rS3cret""#), #"    app_secret = "********""#)
+        XCTAssertEqual(SecretMasking.maskLine(#"component_secret='abc'"#), #"component_secret='********'"#)
+        XCTAssertEqual(SecretMasking.maskLine(#"sql = { driver = "PostgreSQL", password = "pw" }"#),
+                       #"sql = { driver = "PostgreSQL", password = "********" }"#)
+        XCTAssertEqual(SecretMasking.maskLine("turncredentials_secret = [[x y]]"), "turncredentials_secret = [[********]]")
+    }
+
+    func testNonSecretsAndEmptySecretsStay() {
+        XCTAssertEqual(SecretMasking.maskLine(#"app_id = "school""#), #"app_id = "school""#)
+        XCTAssertEqual(SecretMasking.maskLine(#"key = "/etc/prosody/certs/x.key""#), #"key = "/etc/prosody/certs/x.key""#)
+        XCTAssertEqual(SecretMasking.maskLine(#"app_secret = """#), #"app_secret = """#)
+        XCTAssertEqual(SecretMasking.maskLine(#"asap_key_server = "https://keys.example.com""#), #"asap_key_server = "https://keys.example.com""#)
+    }
+
+    func testTokensAndSaslBlobsAreMasked() {
+        let line = "Session token: eyJhbGciOiJIUzI1NiJ9.eyJyb29tIjoiKiJ9.c2lnbmF0dXJl, room: x"
+        XCTAssertEqual(SecretMasking.maskLine(line), "Session token: ********, room: x")
+        let sasl = #"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlAHNlY3JldA==</auth>"#
+        XCTAssertFalse(SecretMasking.maskLine(sasl).contains("AGFsaWNlAHNlY3JldA=="))
+    }
+}
