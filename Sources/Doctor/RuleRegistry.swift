@@ -2,4 +2,5 @@
 public enum RuleRegistry {
     public static let all: [RuleImplementation] =
         StructureRules.all
+        + SuppressionRules.all
 }
