@@ -6,6 +6,10 @@ enum TokenExplanations {
             return ("The token decodes to JSON that is not an object, and Prosody's token code indexes it anyway: it raises a Lua error (a traceback in the log, no `reason:`) and the login fails.",
                     "Issue tokens whose header and payload are JSON objects.")
         }
+        if check?.name == "library" {
+            return ("The token library is not loaded for this host, so mod_auth_token offers no SASL mechanism: every login fails (`No available SASL mechanisms…`), and mod_token_verification on the MUC silently checks nothing.",
+                    "Set app_id and app_secret (or asap_key_server) in the main VirtualHost\(s.host.map { " \"\($0)\"" } ?? "") or globally — not in a Component section.")
+        }
         guard let reason else { return ("Prosody refuses the token.", "See the failed check.") }
         if reason.hasPrefix("Not acceptable by exp") {
             return ("The token has expired: `exp` is in the past. Prosody allows no clock-skew leeway, and re-verifies the token on every reconnect (BOSH/WebSocket resumption), so long meetings can hit this.",

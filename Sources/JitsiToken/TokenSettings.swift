@@ -39,6 +39,9 @@ public struct TokenSettings: Sendable {
 
     public init() {}
 
+    /// `asap_key_server` stand-in when only `--public-key` is given (the key server's answer).
+    public static let publicKeyPlaceholder = "<--public-key>"
+
     /// Effective `muc_domain` as token/util computes it (only defined with `muc_mapper_domain_base`).
     public var mucDomain: String? {
         guard let base = mucDomainBase else { return nil }

@@ -106,6 +106,19 @@ public struct TokenVerifier: Sendable {
         let s = settings
         var notes: [String] = []
 
+        // 0. token/util refuses to load without app_id or a key source (startup error).
+        run.step("library") {
+            if s.appID == nil {
+                return .fail("app_id is not set\(s.host.map { " for \($0)" } ?? ""): token/util does not load (startup error `'app_id' must not be empty`)",
+                             reason: nil, condition: nil)
+            }
+            if s.appSecret == nil && !s.usesKeyServer {
+                return .fail("neither app_secret nor asap_key_server/cache_keys_url is set: token/util does not load (startup error `'app_secret', 'asap_key_server or 'cacheKeysUrl' must be specified`)",
+                             reason: nil, condition: nil)
+            }
+            return .pass("app_id = \"\(s.appID!)\", key from \(s.usesKeyServer ? (s.asapKeyServer != nil ? "asap_key_server" : "cache_keys_url") : "app_secret")")
+        }
+
         // 1. Token presence.
         guard let token else {
             run.step("token-present") {
@@ -162,11 +175,11 @@ public struct TokenVerifier: Sendable {
         }
         run.step("key") {
             if s.usesKeyServer {
-                let url = s.asapKeyServer.map { server in
+                let url = s.asapKeyServer.flatMap { $0 == TokenSettings.publicKeyPlaceholder ? nil : $0 }.map { server in
                     let digest = SHA256.hash(data: Array((kid ?? "").utf8))
                     let hex = digest.map { String(format2: $0) }.joined()
                     return (server.hasSuffix("/") ? server : server + "/") + hex + ".pem"
-                } ?? "the keys at cache_keys_url"
+                } ?? (s.cacheKeysURL != nil ? "the keys at cache_keys_url" : "the key server")
                 guard let pem = s.publicKeyPEM else {
                     return .unknown("the public key is not available offline: Prosody fetches \(url); pass it with --public-key")
                 }
@@ -349,7 +362,9 @@ public struct TokenVerifier: Sendable {
                                                  check: verdict.failedCheck, settings: settings)
             verdict.explanation = text.explanation
             verdict.fix = text.fix
-            if failure.stage == .login {
+            if verdict.failedCheck?.name == "library" {
+                verdict.logLine = "No available SASL mechanisms, verify that the configured authentication module 'token' is loaded and configured correctly"
+            } else if failure.stage == .login {
                 verdict.logLine = failure.luaError
                     ? "Traceback[c2s]: …/token/util.lib.lua: attempt to index a non-table value"
                     : "Error verifying token err:\(failure.condition ?? "not-allowed"), reason:\(failure.reason ?? "")"
