@@ -9,31 +9,44 @@ public enum Base64URL {
         case invalidLength
     }
 
+    /// 0...63 for the base64url (and base64) alphabet, 0xFF otherwise.
+    private static let table: [UInt8] = {
+        var t = [UInt8](repeating: 0xFF, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8.enumerated() { t[Int(c)] = UInt8(i) }
+        t[Int(UInt8(ascii: "-"))] = 62; t[Int(UInt8(ascii: "+"))] = 62
+        t[Int(UInt8(ascii: "_"))] = 63; t[Int(UInt8(ascii: "/"))] = 63
+        return t
+    }()
+
     public static func decode(_ text: Substring) throws(DecodeError) -> [UInt8] {
-        var bytes = Array(text.utf8)
-        while let last = bytes.last, last == UInt8(ascii: "=") { bytes.removeLast() }
-        if bytes.count % 4 == 1 { throw .invalidLength }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 3 / 4)
-        var buffer: UInt32 = 0
-        var bits = 0
-        for (offset, c) in bytes.enumerated() {
-            let v: UInt32
-            switch c {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = UInt32(c - UInt8(ascii: "A"))
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): v = UInt32(c - UInt8(ascii: "a") + 26)
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = UInt32(c - UInt8(ascii: "0") + 52)
-            case UInt8(ascii: "-"), UInt8(ascii: "+"): v = 62
-            case UInt8(ascii: "_"), UInt8(ascii: "/"): v = 63
-            default: throw .invalidCharacter(Character(Unicode.Scalar(c)), offset: offset)
-            }
-            buffer = (buffer << 6) | v
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8((buffer >> UInt32(bits)) & 0xFF))
+        var utf8 = text.utf8[...]
+        while let last = utf8.last, last == UInt8(ascii: "=") { utf8 = utf8.dropLast() }
+        let count = utf8.count
+        if count % 4 == 1 { throw .invalidLength }
+        var out = [UInt8](repeating: 0, count: count * 3 / 4)
+        let table = Self.table
+        var bad: (UInt8, Int)?
+        table.withUnsafeBufferPointer { t in
+            out.withUnsafeMutableBufferPointer { o in
+                var buffer: UInt32 = 0
+                var bits = 0
+                var n = 0
+                var offset = 0
+                for c in utf8 {
+                    let v = t[Int(c)]
+                    if v == 0xFF { bad = (c, offset); return }
+                    buffer = (buffer << 6) | UInt32(v)
+                    bits += 6
+                    if bits >= 8 {
+                        bits -= 8
+                        o[n] = UInt8(truncatingIfNeeded: buffer >> UInt32(bits))
+                        n += 1
+                    }
+                    offset += 1
+                }
             }
         }
+        if let (c, offset) = bad { throw .invalidCharacter(Character(Unicode.Scalar(c)), offset: offset) }
         return out
     }
 

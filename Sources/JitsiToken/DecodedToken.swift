@@ -18,7 +18,7 @@ public struct DecodedToken: Sendable {
     public init(_ token: String) {
         raw = token
         length = token.utf8.count
-        segments = token.split(whereSeparator: { $0 == "." || $0 == "\\" })
+        segments = token.utf8.split(whereSeparator: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "\\") }).map { Substring($0) }
         func decodeJSON(_ seg: Substring?) -> (JSONValue?, String?) {
             guard let seg else { return (nil, "missing") }
             let bytes: [UInt8]

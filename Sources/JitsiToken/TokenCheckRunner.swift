@@ -214,8 +214,9 @@ public enum TokenCheckRunner {
             if entry != nil, !seen.insert(key).inserted { continue }
             let roomText = request.room ?? entry?.roomJID
             let room = roomText.map { RoomTarget(parsing: $0, defaultMUC: defaultMUC) }
-            let verdict = verifier.verify(token: token, room: room, signatureMayBeStripped: entry != nil)
-            reports.append(TokenReport(verdict: verdict, decoded: token.map(DecodedToken.init), settings: settings,
+            let decoded = token.map(DecodedToken.init)
+            let verdict = verifier.verify(decoded: decoded, room: room, signatureMayBeStripped: entry != nil)
+            reports.append(TokenReport(verdict: verdict, decoded: decoded, settings: settings,
                                        room: room, now: now, logEntry: entry))
         }
         let exit: Int32 = reports.allSatisfy { $0.verdict.accepted } ? 0 : 1
@@ -229,7 +230,7 @@ public enum TokenCheckRunner {
                 : TokenReportRenderer.json(reports[0])
             rendered = JSONValue.serialize(value, pretty: true) + "\n"
         }
-        return TokenCheckOutput(exitCode: exit, stdout: Redactor(settings: settings, tokens: entries.compactMap(\.token)).redact(rendered), stderr: "")
+        return TokenCheckOutput(exitCode: exit, stdout: Redactor(settings: settings, tokens: reports.compactMap(\.decoded)).redact(rendered), stderr: "")
     }
 }
 
@@ -237,10 +238,10 @@ public enum TokenCheckRunner {
 struct Redactor {
     var secrets: [String] = []
 
-    init(settings: TokenSettings, tokens: [String]) {
+    init(settings: TokenSettings, tokens: [DecodedToken]) {
         if let s = settings.appSecret, s.count >= 4 { secrets.append(String(decoding: s, as: UTF8.self)) }
         for t in tokens {
-            let segs = DecodedToken(t).segments
+            let segs = t.segments
             if segs.count >= 3, segs[2].count >= 8 { secrets.append(String(segs[2])) }
         }
     }

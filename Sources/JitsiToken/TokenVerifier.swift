@@ -102,6 +102,12 @@ public struct TokenVerifier: Sendable {
     /// Verifies `token` (nil: the session carried none). `room` adds the MUC-time check.
     /// `signatureMayBeStripped`: the token comes from a log that drops the signature.
     public func verify(token: String?, room: RoomTarget? = nil, signatureMayBeStripped: Bool = false) -> TokenVerdict {
+        verify(decoded: token.map(DecodedToken.init), room: room, signatureMayBeStripped: signatureMayBeStripped)
+    }
+
+    /// As `verify(token:)`, for a token already taken apart.
+    public func verify(decoded decodedToken: DecodedToken?, room: RoomTarget? = nil, signatureMayBeStripped: Bool = false) -> TokenVerdict {
+        let token = decodedToken?.raw
         var run = Run()
         let s = settings
         var notes: [String] = []
@@ -129,7 +135,7 @@ public struct TokenVerifier: Sendable {
             return finish(run, decoded: nil, room: room, notes: notes)
         }
         run.step("token-present") { .pass("token of \(token.utf8.count) bytes") }
-        let decoded = DecodedToken(token)
+        let decoded = decodedToken!
         let stripped = signatureMayBeStripped && decoded.segments.count == 2
 
         // 2. Key selection.
