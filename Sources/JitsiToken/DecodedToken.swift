@@ -58,11 +58,6 @@ public struct DecodedToken: Sendable {
     /// The payload with secret-looking claims masked.
     public func maskedPayload(secret: [UInt8]? = nil) -> JSONValue? { payload.map { Masking.mask($0, secret: secret) } }
 
-    /// The token as it may be shown: header and payload segments, signature replaced.
-    public var redacted: String {
-        guard segments.count >= 3 else { return segments.joined(separator: ".") }
-        return segments.prefix(2).joined(separator: ".") + ".<signature masked>"
-    }
 }
 
 /// Masks secrets in decoded claims: values of secret-looking keys, and any string equal to the

@@ -183,6 +183,11 @@ public enum TokenCheckRunner {
             if !settings.usesKeyServer && settings.appSecret == nil { settings.asapKeyServer = TokenSettings.publicKeyPlaceholder
                 settings.notes.append("--public-key without a key server in the config: checked as an asap_key_server deployment (RS256, kid required).") }
         }
+        if configuration == nil, let host = settings.host {
+            // Flags only: assume the standard layout around --host.
+            settings.mucDomainBase = settings.mucDomainBase ?? host
+            settings.conferenceMUC = settings.conferenceMUC ?? "\(settings.mucDomainPrefix).\(host)"
+        }
         if let v = request.appID { settings.appID = v; settings.provenance["app_id"] = "--app-id" }
         if let v = request.signatureAlgorithm { settings.signatureAlgorithm = v; settings.provenance["signature_algorithm"] = "--algorithm" }
         if !request.acceptedIssuers.isEmpty { settings.acceptedIssuers = request.acceptedIssuers }

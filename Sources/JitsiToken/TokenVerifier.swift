@@ -375,7 +375,8 @@ public struct TokenVerifier: Sendable {
                     ? "Traceback[c2s]: …/token/util.lib.lua: attempt to index a non-table value"
                     : "Error verifying token err:\(failure.condition ?? "not-allowed"), reason:\(failure.reason ?? "")"
             } else {
-                verdict.logLine = "User <jid> not allowed to join: \(room?.jid ?? "?") token: \(decoded?.segments.prefix(2).joined(separator: ".") ?? "nil") … err: \(failure.condition ?? "nil") reason: \(failure.reason ?? "")"
+                let claim = { (k: String) in (decoded?.payload).flatMap { try? LuaField.get($0, k) }.map { $0.stringValue ?? $0.display } ?? "nil" }
+                verdict.logLine = "User <jid> not allowed to join: \(room?.jid ?? "?") token: <token> token room: \(claim("room")) token sub: \(claim("sub")) err: \(failure.condition ?? "nil") reason: \(failure.reason ?? "")"
             }
             if !run.undetermined.isEmpty {
                 verdict.notes.append("Assuming the signature is valid (\(run.undetermined.joined(separator: "; "))); otherwise the reason would be `Invalid signature`.")
@@ -491,6 +492,12 @@ public struct TokenVerifier: Sendable {
             let domain = subText == "*" ? s.mucDomain : "\(s.mucDomainPrefix).\(subText)"
             expected = domain.map { "\(asciiLower(rtc))@\(asciiLower($0))" }
         }
+        guard let roomMUC = room.mucDomain else {
+            // No deployment known (no config, no --host): only the room name can be compared.
+            if rtc == name { return .pass("room name \(name) matches; the MUC domain is unknown, so sub was not checked (give --config, --host or room@muc)") }
+            return .fail("the token allows the room \(rtc) but the room is \(name)", reason: "Room and token mismatched", condition: nil)
+        }
+        _ = roomMUC
         let actual = room.jid
         guard let expected, expected == actual else {
             return .fail("the token allows \(expected ?? "no room (muc_mapper_domain_base unset, so sub \"*\" cannot match)") but the room is \(actual)",

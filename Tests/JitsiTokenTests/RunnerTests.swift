@@ -169,3 +169,36 @@ final class RunnerTests: XCTestCase {
         try JSONValue.parse(Array(out.stdout.utf8))
     }
 }
+
+final class RunnerOutputTests: XCTestCase {
+    typealias F = TokenFactory
+
+    func testJoinFailureNeverPrintsTheEncodedPayload() {
+        let token = F.hs(F.claims(["room": "\"other\"", "context": "{\"room\":{\"password\":\"hunter2\"}}"]))
+        var r = TokenCheckRequest(input: token)
+        r.appID = "my_app"
+        r.secretFile = "s"
+        r.host = "meet.example.com"
+        r.room = "lesson1"
+        let env = TokenCheckEnvironment(readFile: { _ in Array(F.secret.utf8) }, readStdin: { [] },
+                                        loadConfiguration: { _ in nil }, currentTime: { F.now })
+        for format in TokenOutputFormat.allCases {
+            r.format = format
+            let out = TokenCheckRunner.run(r, environment: env)
+            XCTAssertEqual(out.exitCode, 1)
+            XCTAssertTrue(out.stdout.contains("Room and token mismatched"), out.stdout)
+            for segment in token.split(separator: ".") { XCTAssertFalse(out.stdout.contains(segment)) }
+            XCTAssertFalse(out.stdout.contains("hunter2"))
+        }
+        // With --host the standard layout is assumed: conference.<host>.
+        r.format = .text
+        r.input = F.hs(F.claims())
+        XCTAssertEqual(TokenCheckRunner.run(r, environment: env).exitCode, 0)
+    }
+
+    func testRoomWithoutKnownMUCComparesTheName() {
+        let v = F.verify(F.hs(F.claims(["room": "\"lesson1\""])), settings: F.settings { $0.mucDomainBase = nil; $0.conferenceMUC = nil },
+                         room: "lesson1")
+        XCTAssertEqual(v.status, .accepted)
+    }
+}
