@@ -205,6 +205,12 @@ public enum TokenCheckRunner {
                 settings.notes.append("No --config and no --app-id: app_id assumed to be the token's iss \"\(iss)\".")
             }
         }
+        if configuration == nil && settings.appID == nil {
+            // Unknown app_id and no string iss: the issuer check can only fail on a non-string iss
+            // (or pass with asap_accepted_issuers "*"), whatever app_id is.
+            settings.appID = ""
+            settings.notes.append("app_id unknown (no --config, no --app-id).")
+        }
         if configuration == nil && settings.appSecret == nil && !settings.usesKeyServer {
             return usage("no verification key: give --config, --secret-file or --public-key")
         }

@@ -16,7 +16,7 @@ struct TokenCommand: ParsableCommand {
     )
 
     @Argument(help: "The JWT, or - to read it from stdin. With --from-log: a log line, a log file, or -.")
-    var input: String
+    var input: String?
 
     @Option(help: "Prosody config file to take the token settings from.")
     var config: String?
@@ -64,9 +64,13 @@ struct TokenCommand: ParsableCommand {
     var jicofoAuth: Bool?
 
     func run() throws {
-        guard let outputFormat = TokenOutputFormat(rawValue: format) else {
-            throw ValidationError("--format must be text or json")
+        // Usage errors exit with 2 (ArgumentParser's own parse errors keep its code).
+        func usage(_ message: String) -> ExitCode {
+            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            return ExitCode(2)
         }
+        guard let input else { throw usage("missing the token (or - for stdin)") }
+        guard let outputFormat = TokenOutputFormat(rawValue: format) else { throw usage("--format must be text or json") }
         var request = TokenCheckRequest(input: input)
         request.fromLog = fromLog
         request.configPath = config
