@@ -156,6 +156,9 @@ public enum TokenCheckRunner {
                     return usage("several VirtualHosts use authentication = \"token\" (\(hosts.joined(separator: ", "))): choose one with --host")
                 }
             }
+            if host == nil {
+                return usage("no VirtualHost uses authentication = \"token\": Prosody never verifies tokens with this configuration (a token in the URL is ignored). Give --host to check against a host's settings anyway.")
+            }
         }
         var settings = TokenSettings()
         if let configuration, let host {
@@ -171,6 +174,11 @@ public enum TokenCheckRunner {
             if bytes.last == UInt8(ascii: "\n") { bytes.removeLast(); if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() } }
             settings.appSecret = bytes
             settings.provenance["app_secret"] = "--secret-file"
+            if settings.usesKeyServer {
+                settings.asapKeyServer = nil
+                settings.cacheKeysURL = nil
+                settings.notes.append("--secret-file given: the key server of the config is ignored (app_secret deployment).")
+            }
         }
         if let k = request.publicKey {
             if k.contains("-----BEGIN") { settings.publicKeyPEM = k }
@@ -179,8 +187,8 @@ public enum TokenCheckRunner {
                 settings.publicKeyPEM = String(decoding: bytes, as: UTF8.self)
             }
             settings.provenance["public_key"] = "--public-key"
-            // A public key given without a key-server config stands for the key server.
-            if !settings.usesKeyServer && settings.appSecret == nil { settings.asapKeyServer = TokenSettings.publicKeyPlaceholder
+            // A public key stands for the key server's answer.
+            if !settings.usesKeyServer { settings.asapKeyServer = TokenSettings.publicKeyPlaceholder
                 settings.notes.append("--public-key without a key server in the config: checked as an asap_key_server deployment (RS256, kid required).") }
         }
         if configuration == nil, let host = settings.host {

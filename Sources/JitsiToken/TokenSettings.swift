@@ -85,6 +85,9 @@ extension TokenSettings {
             notes.append("No VirtualHost \"\(host)\" in the configuration: only global options apply.")
         }
         func opt(_ name: String) -> ConfigOption? { configuration.effectiveOption(name, in: host) }
+        if let auth = opt("authentication")?.value.stringValue, auth != "token" {
+            notes.append("\(host) uses authentication = \"\(auth)\", not \"token\": Prosody does not verify tokens at login there.")
+        }
         func record(_ name: String, _ o: ConfigOption) {
             provenance[name] = "\(o.location.file):\(o.location.line)"
         }

@@ -258,9 +258,9 @@ public struct TokenVerifier: Sendable {
                     ? .pass("\(expected) HMAC matches app_secret")
                     : .fail("\(expected) HMAC does not match app_secret", reason: "Invalid signature")
             }
-            guard let pem = rsaKeyPEM else {
-                if s.usesKeyServer { return .unknown("no public key to verify the \(expected) signature") }
-                return .fail("\(expected) needs an RSA public key but the key is app_secret", reason: "Invalid signature")
+            // With app_secret and an RS* signature_algorithm, luajwtjitsi uses app_secret as the PEM key.
+            guard let pem = rsaKeyPEM ?? secret.map({ String(decoding: $0, as: UTF8.self) }) else {
+                return .unknown("no public key to verify the \(expected) signature")
             }
             switch Self.verifyRSA(expected, pem: pem, data: data, signature: sig) {
             case .success(true): return .pass("\(expected) signature matches the public key")
@@ -385,7 +385,8 @@ public struct TokenVerifier: Sendable {
         }
         guard let decoded else {
             verdict.status = settings.allowEmptyToken ? .acceptedWithoutToken : .rejected
-            verdict.explanation = "The session carries no token. With allow_empty_token = true Prosody lets it in as a guest: no room restriction from a token, no token_affiliation; roles come from jicofo or other modules."
+            verdict.explanation = "The session carries no token. With allow_empty_token = true Prosody lets it in as a guest: no room restriction from a token, no token_affiliation; roles come from jicofo or other modules. If the user opened a `?jwt=` URL, the token never reached Prosody (lost query string at the proxy, `#jwt=` instead of `?jwt=`, or a session hook registered per host instead of globally)."
+            verdict.fix = "Check that the BOSH/WebSocket URL carries `token=` up to Prosody and that mod_auth_token / mod_jitsi_session register bosh-session / websocket-session with module:hook_global."
             return verdict
         }
         if !run.undetermined.isEmpty {

@@ -133,3 +133,22 @@ final class LuaPatternAndBase64Tests: XCTestCase {
         XCTAssertNil(UTCTime.parse("yesterday"))
     }
 }
+
+final class KeyEdgeTests: XCTestCase {
+    typealias F = TokenFactory
+
+    func testEmptySecretAcceptsEmptyKeyHMAC() {
+        // F1 item 4: app_secret = "" accepts tokens HMAC-signed with an empty key.
+        let s = F.settings { $0.appSecret = [] }
+        XCTAssertEqual(F.verify(F.hs(F.claims(), secret: ""), settings: s).status, .accepted)
+        XCTAssertEqual(F.verify(F.hs(F.claims()), settings: s).rejectionReason, "Invalid signature")
+    }
+
+    func testRSAlgorithmWithPEMAsAppSecret() {
+        let pem = Array(F.rsaKey.publicKey.pemRepresentation.utf8)
+        let s = F.settings { $0.appSecret = pem; $0.signatureAlgorithm = "RS256" }
+        XCTAssertEqual(F.verify(F.rs(F.claims()), settings: s).status, .accepted)
+        let plain = F.settings { $0.signatureAlgorithm = "RS256" }
+        XCTAssertEqual(F.verify(F.rs(F.claims()), settings: plain).rejectionReason, "Invalid signature")
+    }
+}
