@@ -18,6 +18,8 @@ public struct TokenCheckRequest: Sendable {
     public var publicKey: String?
     public var now: String?
     public var format: TokenOutputFormat = .text
+    /// Which jitsi-meet version's rules and reason strings apply.
+    public var era: JitsiEra = .current
     // Overrides of the config model (or the settings when there is no config).
     public var appID: String?
     public var signatureAlgorithm: String?
@@ -162,9 +164,11 @@ public enum TokenCheckRunner {
         }
         var settings = TokenSettings()
         if let configuration, let host {
-            settings = TokenSettings(configuration: configuration, host: host)
+            settings = TokenSettings(configuration: configuration, host: host, era: request.era)
         } else {
             settings.host = host
+            settings.era = request.era
+            settings.enableDomainVerification = request.era.defaultDomainVerification
             if configuration != nil { settings.notes.append("No VirtualHost with authentication = \"token\": only flags and defaults apply.") }
         }
 

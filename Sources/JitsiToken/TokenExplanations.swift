@@ -15,7 +15,22 @@ enum TokenExplanations {
             return ("The token has expired: `exp` is in the past. Prosody allows no clock-skew leeway, and re-verifies the token on every reconnect (BOSH/WebSocket resumption), so long meetings can hit this.",
                     "Issue a fresh token with a later `exp`; keep the server and the token issuer on NTP; refresh tokens for long sessions.")
         }
+        let synonyms = [
+            "Invalid json": "Invalid body", "Invalid issuer ('iss' claim)": "invalid 'iss' claim",
+            "Invalid audience ('aud' claim)": "invalid 'aud' claim", "'room' claim is missing": "room claim is missing",
+        ]
+        if let modern = synonyms[reason] {
+            let e = explain(reason: modern, luaError: false, check: check, settings: s)
+            return (reason == "Invalid json" ? "The header or the payload is not base64url-encoded JSON." : e.explanation, e.fix)
+        }
         switch reason {
+        case "Invalid alg":
+            return ("The header has no `alg` string.", "Add `alg` (e.g. HS256) to the token header.")
+        case "Not a public PEM key":
+            return ("An RS* token, but the key is not a PEM public key (with app_secret, the secret itself would have to be the PEM).",
+                    "Use HS256 with app_secret, or serve the PEM public key from asap_key_server.")
+        case "'alg' claim must not be empty":
+            return ("The payload carries an `alg` claim of \"none\" or \"\"; the old token library refuses it.", "Remove `alg` from the payload.")
         case "token required":
             return ("The session carried no token and allow_empty_token is not true. Often the token never reached Prosody (lost query string, `#jwt=` instead of `?jwt=`, proxy without $args, host-level session hook).",
                     "Pass the token as `?jwt=` in the page URL, make the reverse proxy forward the query string, or set allow_empty_token = true if guests are intended.")

@@ -16,6 +16,7 @@ public enum TokenReportRenderer {
             ("fix", str(v.fix)),
             ("now", .number(r.now)),
             ("host", str(s.host)),
+            ("era", .string(s.era.rawValue)),
             ("room", str(r.room?.jid)),
         ]
         if let e = r.logEntry {
@@ -110,6 +111,7 @@ public enum TokenReportRenderer {
         } else {
             out.append("Token: none (the session carried no token)")
         }
+        out.append("Rules: jitsi-meet \(s.era == .current ? "2026-05+" : s.era == .legacy ? "before 2022-04" : s.era == .y2022 ? "2022-04…2024-06" : "2024-10…2026-05") (--era \(s.era.rawValue))")
         out.append("Now: \(UTCTime.iso8601(r.now))\(r.room.map { "; room: \($0.jid)" } ?? "")")
         out.append("")
         out.append("Checks, in Prosody's order:")

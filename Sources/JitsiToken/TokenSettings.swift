@@ -1,10 +1,34 @@
 import ProsodyConfig
 
+/// Which jitsi-meet token code runs: the reason strings and the rule order changed over time
+/// (research §1c and the version timeline).
+public enum JitsiEra: String, Sendable, CaseIterable {
+    /// Before 2022-04: luajwtjitsi ≤ 2.0 (`alg` taken from the header), old token/util order
+    /// (iss, room, aud), `Invalid json`, `Invalid issuer ('iss' claim)`; domain verification off by default.
+    case legacy
+    /// 2022-04 → 2024-06: the server dictates the algorithm; `Not acceptable by exp`; a missing room
+    /// claim is logged as `err:'room' claim is missing, reason:nil`.
+    case y2022 = "2022"
+    /// 2024-10 → 2026-05: `Not acceptable by exp (N sec since expired, valid for:M sec)`.
+    case y2024 = "2024"
+    /// 2026-05 and later: `room claim is missing` / `sub claim is missing` (not-authorized), named
+    /// room-verification reasons (2025-09+).
+    case current
+
+    /// Named join failure reasons (`room-mismatch`…) exist since 2025-09.
+    public var hasNamedJoinReasons: Bool { self == .current }
+    /// `sub` required at login since 2026-05.
+    public var requiresSub: Bool { self == .current }
+    public var defaultDomainVerification: Bool { self != .legacy }
+}
+
 /// The verification settings token/util.lib.lua would read, plus what the outcome needs to know
 /// about the conference MUC. Built from the config model (`init(configuration:host:)`) and/or flags.
 public struct TokenSettings: Sendable {
     /// The VirtualHost whose options are read (mod_auth_token's host), if known.
     public var host: String?
+    /// The jitsi-meet version range whose rules apply.
+    public var era: JitsiEra = .current
     public var appID: String?
     /// `app_secret`, used as raw bytes (never base64-decoded), as Jitsi does. Never printed.
     public var appSecret: [UInt8]?
@@ -78,9 +102,10 @@ extension TokenSettings {
 
     /// Reads the options of `host` (host value, else global — Prosody's scoping) the way
     /// token/util does, and finds the conference MUC and its modules.
-    public init(configuration: ProsodyConfiguration, host: String) {
+    public init(configuration: ProsodyConfiguration, host: String, era: JitsiEra = .current) {
         self.init()
         self.host = host
+        self.era = era
         if configuration.section(named: host) == nil {
             notes.append("No VirtualHost \"\(host)\" in the configuration: only global options apply.")
         }
@@ -140,7 +165,7 @@ extension TokenSettings {
         cacheKeysURL = string("cache_keys_url")
         signatureAlgorithm = string("signature_algorithm")
         allowEmptyToken = bool("allow_empty_token", default: false)
-        enableDomainVerification = bool("enable_domain_verification", default: true)
+        enableDomainVerification = bool("enable_domain_verification", default: era.defaultDomainVerification)
         acceptedIssuers = array("asap_accepted_issuers")
         acceptedAudiences = array("asap_accepted_audiences") ?? ["*"]
         requireRoomClaim = bool("asap_require_room_claim", default: true)

@@ -62,7 +62,7 @@ public struct TokenVerifier: Sendable {
         self.now = now.rounded(.down)
     }
 
-    private enum Step {
+    enum Step {
         case pass(String)
         case skip(String)
         case fail(String, reason: String?, condition: String? = "not-allowed")
@@ -72,7 +72,7 @@ public struct TokenVerifier: Sendable {
         case unknown(String)
     }
 
-    private struct Run {
+    struct Run {
         var checks: [TokenCheck] = []
         var failure: (reason: String?, condition: String?, stage: TokenStage, luaError: Bool)?
         var undetermined: [String] = []
@@ -107,6 +107,9 @@ public struct TokenVerifier: Sendable {
 
     /// As `verify(token:)`, for a token already taken apart.
     public func verify(decoded decodedToken: DecodedToken?, room: RoomTarget? = nil, signatureMayBeStripped: Bool = false) -> TokenVerdict {
+        if settings.era == .legacy {
+            return verifyLegacy(decoded: decodedToken, room: room, signatureMayBeStripped: signatureMayBeStripped)
+        }
         let token = decodedToken?.raw
         var run = Run()
         let s = settings
@@ -299,7 +302,8 @@ public struct TokenVerifier: Sendable {
                     extra = ", valid for:\(JSONValue.formatNumber(e - i)) sec"
                 }
                 return .fail("now \(nowText) ≥ exp \(Self.timeText(e)) (no leeway)",
-                             reason: "Not acceptable by exp (\(JSONValue.formatNumber(now - e)) sec since expired\(extra))")
+                             reason: s.era == .y2022 ? "Not acceptable by exp"
+                                : "Not acceptable by exp (\(JSONValue.formatNumber(now - e)) sec since expired\(extra))")
             }
             return .pass("exp \(Self.timeText(e)) is \(JSONValue.formatNumber(e - now)) s after now \(nowText)")
         }
@@ -335,6 +339,11 @@ public struct TokenVerifier: Sendable {
         run.step("room-claim") {
             if roomClaim != nil { return .pass("room = \(roomClaim!.display)") }
             if s.requireRoomClaim {
+                if s.era != .current {
+                    // Returned in the err position: `err:'room' claim is missing, reason:nil`.
+                    return .fail("no room claim while asap_require_room_claim is true (default)",
+                                 reason: "'room' claim is missing", condition: nil)
+                }
                 return .fail("no room claim while asap_require_room_claim is true (default)",
                              reason: "room claim is missing", condition: "not-authorized")
             }
@@ -342,21 +351,40 @@ public struct TokenVerifier: Sendable {
         }
         let sub = field("sub")
         run.step("sub-claim") {
-            sub == nil ? .fail("the payload has no sub", reason: "sub claim is missing", condition: "not-authorized")
+            if !s.era.requiresSub { return .skip(sub == nil ? "no sub: not checked at login before 2026-05 (domain verification fails on it at join)" : "sub = \(sub!.display)") }
+            return sub == nil ? .fail("the payload has no sub", reason: "sub claim is missing", condition: "not-authorized")
                 : .pass("sub = \(sub!.display)")
         }
 
         // MUC join.
         run.stage = .join
         run.step("room") {
-            guard let room else { return .skip("no room given (--room): see the rooms the token grants") }
-            return verifyRoom(room, body: body, roomClaim: roomClaim, sub: sub)
+            joinStep(room, body: body, roomClaim: roomClaim, sub: sub)
         }
         if stripped { notes.append("The log shows the token without its signature: the signature was not checked.") }
         return finish(run, decoded: decoded, room: room, notes: notes)
     }
 
-    private func finish(_ run: Run, decoded: DecodedToken?, room: RoomTarget?, notes: [String]) -> TokenVerdict {
+
+    /// The MUC-time check, with the era's failure reporting.
+    func joinStep(_ room: RoomTarget?, body: JSONValue, roomClaim: JSONValue?, sub: JSONValue?) -> Step {
+        let s = settings
+        guard let room else { return .skip("no room given (--room): see the rooms the token grants") }
+        if s.enableDomainVerification, sub?.stringValue == nil, sub?.numberValue == nil {
+            // string.lower(sub) on nil (or a table/boolean) raises in verify_room (F40).
+            return .luaError("domain verification lower-cases sub, which is \(sub.map { "a JSON \($0.luaTypeName)" } ?? "missing"): Lua error `bad argument #1 to 'lower'`, the join aborts")
+        }
+        let step = verifyRoom(room, body: body, roomClaim: roomClaim, sub: sub)
+        guard !s.era.hasNamedJoinReasons, case let .fail(detail, _, condition) = step else { return step }
+        // Before 2025-09 verify_room returned plain false; the client is told "Room and token mismatched".
+        switch condition {
+        case "invalid-room-address": return .pass("the room address has no node: allowed before 2025-09")
+        case "invalid-regex": return .luaError("\(detail): string.match raises a Lua error before 2026-06")
+        default: return .fail(detail, reason: "Room and token mismatched", condition: nil)
+        }
+    }
+
+    func finish(_ run: Run, decoded: DecodedToken?, room: RoomTarget?, notes: [String]) -> TokenVerdict {
         var verdict = TokenVerdict(status: .accepted, checks: run.checks, rejectionReason: nil, errorCondition: nil,
                                    stage: nil, logLine: nil, explanation: nil, fix: nil, grants: nil, notes: notes + settings.notes)
         if let failure = run.failure {
@@ -373,10 +401,16 @@ public struct TokenVerifier: Sendable {
             } else if failure.stage == .login {
                 verdict.logLine = failure.luaError
                     ? "Traceback[c2s]: …/token/util.lib.lua: attempt to index a non-table value"
-                    : "Error verifying token err:\(failure.condition ?? "not-allowed"), reason:\(failure.reason ?? "")"
+                    : failure.condition == nil
+                        ? "Error verifying token err:\(failure.reason ?? "nil"), reason:nil"
+                        : "Error verifying token err:\(failure.condition!), reason:\(failure.reason ?? "")"
             } else {
                 let claim = { (k: String) in (decoded?.payload).flatMap { try? LuaField.get($0, k) }.map { $0.stringValue ?? $0.display } ?? "nil" }
-                verdict.logLine = "User <jid> not allowed to join: \(room?.jid ?? "?") token: <token> token room: \(claim("room")) token sub: \(claim("sub")) err: \(failure.condition ?? "nil") reason: \(failure.reason ?? "")"
+                verdict.logLine = failure.luaError
+                    ? "Traceback[bosh]: …/token/util.lib.lua: \(verdict.failedCheck?.detail ?? "Lua error")"
+                    : settings.era != .current
+                    ? "Token <token> not allowed to join: \(room?.jid ?? "?")"
+                    : "User <jid> not allowed to join: \(room?.jid ?? "?") token: <token> token room: \(claim("room")) token sub: \(claim("sub")) err: \(failure.condition ?? "nil") reason: \(failure.reason ?? "")"
             }
             if !run.undetermined.isEmpty {
                 verdict.notes.append("Assuming the signature is valid (\(run.undetermined.joined(separator: "; "))); otherwise the reason would be `Invalid signature`.")
@@ -438,7 +472,7 @@ public struct TokenVerifier: Sendable {
     }
 
     /// verify_room (research §5.3), for a session that passed login.
-    private func verifyRoom(_ room: RoomTarget, body: JSONValue, roomClaim: JSONValue?, sub: JSONValue?) -> Step {
+    func verifyRoom(_ room: RoomTarget, body: JSONValue, roomClaim: JSONValue?, sub: JSONValue?) -> Step {
         let s = settings
         guard !room.node.isEmpty else {
             return .fail("the room address has no node", reason: "Room address is invalid", condition: "invalid-room-address")

@@ -42,6 +42,9 @@ struct TokenCommand: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: String = "text"
 
+    @Option(help: "jitsi-meet version whose rules apply: legacy (before 2022-04), 2022, 2024 or current (2026-05+).")
+    var era: String = "current"
+
     @Option(help: "app_id (overrides the config).")
     var appId: String?
 
@@ -71,7 +74,9 @@ struct TokenCommand: ParsableCommand {
         }
         guard let input else { throw usage("missing the token (or - for stdin)") }
         guard let outputFormat = TokenOutputFormat(rawValue: format) else { throw usage("--format must be text or json") }
+        guard let jitsiEra = JitsiEra(rawValue: era) else { throw usage("--era must be legacy, 2022, 2024 or current") }
         var request = TokenCheckRequest(input: input)
+        request.era = jitsiEra
         request.fromLog = fromLog
         request.configPath = config
         request.host = host
