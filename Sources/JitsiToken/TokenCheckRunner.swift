@@ -248,7 +248,9 @@ public enum TokenCheckRunner {
         case .text: rendered = reports.map(TokenReportRenderer.text).joined(separator: "\n")
         case .json:
             let value: JSONValue = request.fromLog
-                ? .object([("verdict", .string(exit == 0 ? "accepted" : "rejected")), ("exit_code", .number(Double(exit))),
+                ? .object([("verdict", .string(exit == 0 ? "accepted"
+                                : reports.contains { $0.verdict.status == .rejected } ? "rejected" : "undetermined")),
+                           ("exit_code", .number(Double(exit))),
                            ("tokens", .array(reports.map(TokenReportRenderer.json)))])
                 : TokenReportRenderer.json(reports[0])
             rendered = JSONValue.serialize(value, pretty: true) + "\n"
@@ -273,5 +275,17 @@ struct Redactor {
         var out = text
         for s in secrets where out.contains(s) { out = out.replacingOccurrences(of: s, with: Masking.mask) }
         return out
+    }
+}
+
+extension TokenVerifier {
+    /// For the log analyzer: every token-bearing line of `logText` (research §1e/§1g) checked with
+    /// these settings. The room joined, when the log shows it, is checked too.
+    public func check(logText: String) -> [(entry: LogToken, verdict: TokenVerdict)] {
+        let defaultMUC = settings.mucDomain ?? settings.conferenceMUC
+        return LogTokenExtractor.extract(from: logText).map { entry in
+            let room = entry.roomJID.map { RoomTarget(parsing: $0, defaultMUC: defaultMUC) }
+            return (entry, verify(token: entry.token, room: room, signatureMayBeStripped: true))
+        }
     }
 }

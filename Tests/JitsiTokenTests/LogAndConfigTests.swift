@@ -132,3 +132,19 @@ final class TokenSettingsTests: XCTestCase {
         XCTAssertEqual(TokenCheckRunner.run(r, environment: env).exitCode, 1)  // no app_id: library disabled
     }
 }
+
+final class LogAnalyzerAPITests: XCTestCase {
+    func testCheckLogText() {
+        typealias F = TokenFactory
+        let log = """
+        conference.meet.example.com:token_verification\tdebug\tSession token: \(F.hs(F.claims(), secret: "x")), session room: *
+        conference.meet.example.com:token_verification\tdebug\tSession token: \(F.hs(F.claims())), session room: *
+        conference.meet.example.com:token_verification\tdebug\tWill verify token for user: a@meet.example.com/r, room: lesson1@conference.meet.example.com/r 
+        """
+        let results = TokenVerifier(settings: F.settings(), now: F.now).check(logText: log)
+        XCTAssertEqual(results.map(\.verdict.rejectionReason), ["Invalid signature", nil])
+        XCTAssertEqual(results[1].verdict.status, .accepted)
+        XCTAssertEqual(results[1].entry.roomJID, "lesson1@conference.meet.example.com")
+        XCTAssertTrue(results[1].verdict.checks.contains { $0.name == "room" && $0.outcome == .passed })
+    }
+}
