@@ -3,8 +3,8 @@ public struct DecodedToken: Sendable {
     /// The segments as luajwtjitsi splits them: non-empty runs between `.` (and `\`, an
     /// artefact of its Lua pattern) — so `a..b.c` has three segments.
     public let segments: [Substring]
-    public let header: JSONValue?
-    public let payload: JSONValue?
+    public let header: TokenJSON?
+    public let payload: TokenJSON?
     /// Why the header / payload could not be decoded (base64url or JSON), if so.
     public let headerError: String?
     public let payloadError: String?
@@ -19,7 +19,7 @@ public struct DecodedToken: Sendable {
         raw = token
         length = token.utf8.count
         segments = token.utf8.split(whereSeparator: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "\\") }).map { Substring($0) }
-        func decodeJSON(_ seg: Substring?) -> (JSONValue?, String?) {
+        func decodeJSON(_ seg: Substring?) -> (TokenJSON?, String?) {
             guard let seg else { return (nil, "missing") }
             let bytes: [UInt8]
             do { bytes = try Base64URL.decode(seg) } catch {
@@ -30,7 +30,7 @@ public struct DecodedToken: Sendable {
                     return (nil, "not base64url: impossible length \(seg.utf8.count)")
                 }
             }
-            do { return (try JSONValue.parse(bytes), nil) } catch {
+            do { return (try TokenJSON.parse(bytes), nil) } catch {
                 if case .invalid(let m) = error { return (nil, "not JSON: \(m)") }
                 return (nil, "not JSON")
             }
@@ -54,9 +54,9 @@ public struct DecodedToken: Sendable {
     public var signatureByteCount: Int? { signature?.count }
 
     /// The header with secret-looking fields masked.
-    public func maskedHeader(secret: [UInt8]? = nil) -> JSONValue? { header.map { Masking.mask($0, secret: secret) } }
+    public func maskedHeader(secret: [UInt8]? = nil) -> TokenJSON? { header.map { Masking.mask($0, secret: secret) } }
     /// The payload with secret-looking claims masked.
-    public func maskedPayload(secret: [UInt8]? = nil) -> JSONValue? { payload.map { Masking.mask($0, secret: secret) } }
+    public func maskedPayload(secret: [UInt8]? = nil) -> TokenJSON? { payload.map { Masking.mask($0, secret: secret) } }
 
 }
 
@@ -72,7 +72,7 @@ public enum Masking {
         return secretWords.contains { k.contains($0) }
     }
 
-    public static func mask(_ value: JSONValue, secret: [UInt8]? = nil) -> JSONValue {
+    public static func mask(_ value: TokenJSON, secret: [UInt8]? = nil) -> TokenJSON {
         switch value {
         case .object(let members):
             return .object(members.map { m in
@@ -96,7 +96,7 @@ enum LuaField {
 
     /// `value[key]`: objects give the member (cjson.null is a non-nil userdata), arrays and strings
     /// give nil for these keys, other types raise a Lua error.
-    static func get(_ value: JSONValue, _ key: String) throws(IndexError) -> JSONValue? {
+    static func get(_ value: TokenJSON, _ key: String) throws(IndexError) -> TokenJSON? {
         switch value {
         case .object: return value[key]
         case .array, .string: return nil
@@ -107,7 +107,7 @@ enum LuaField {
     }
 
     /// Lua truthiness of an optional field (nil and false are false).
-    static func truthy(_ v: JSONValue?) -> Bool {
+    static func truthy(_ v: TokenJSON?) -> Bool {
         guard let v else { return false }
         return v != .bool(false)
     }

@@ -247,13 +247,13 @@ public enum TokenCheckRunner {
         switch request.format {
         case .text: rendered = reports.map(TokenReportRenderer.text).joined(separator: "\n")
         case .json:
-            let value: JSONValue = request.fromLog
+            let value: TokenJSON = request.fromLog
                 ? .object([("verdict", .string(exit == 0 ? "accepted"
                                 : reports.contains { $0.verdict.status == .rejected } ? "rejected" : "undetermined")),
                            ("exit_code", .number(Double(exit))),
                            ("tokens", .array(reports.map(TokenReportRenderer.json)))])
                 : TokenReportRenderer.json(reports[0])
-            rendered = JSONValue.serialize(value, pretty: true) + "\n"
+            rendered = TokenJSON.serialize(value, pretty: true) + "\n"
         }
         return TokenCheckOutput(exitCode: exit, stdout: Redactor(settings: settings, tokens: reports.compactMap(\.decoded)).redact(rendered), stderr: "")
     }

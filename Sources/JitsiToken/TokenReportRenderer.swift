@@ -1,11 +1,11 @@
 /// Text and JSON renderings of a `TokenReport`. Secrets are masked: app_secret is never shown,
 /// the signature only by its length, secret-looking claims are replaced.
 public enum TokenReportRenderer {
-    public static func json(_ r: TokenReport) -> JSONValue {
+    public static func json(_ r: TokenReport) -> TokenJSON {
         let v = r.verdict
         let s = r.settings
-        func str(_ x: String?) -> JSONValue { x.map(JSONValue.string) ?? .null }
-        var members: [(key: String, value: JSONValue)] = [
+        func str(_ x: String?) -> TokenJSON { x.map(TokenJSON.string) ?? .null }
+        var members: [(key: String, value: TokenJSON)] = [
             ("verdict", .string(v.status.rawValue)),
             ("exit_code", .number(Double(v.exitCode))),
             ("stage", str(v.stage?.rawValue)),
@@ -43,7 +43,7 @@ public enum TokenReportRenderer {
                      ("reason", str(c.reason))])
         })))
         if let g = v.grants {
-            let rooms: JSONValue
+            let rooms: TokenJSON
             switch g.rooms {
             case .anyRoom: rooms = .object([("kind", .string("any"))])
             case .room(let n): rooms = .object([("kind", .string("room")), ("name", .string(n))])
@@ -55,19 +55,19 @@ public enum TokenReportRenderer {
                 ("affiliation", str(g.affiliation)), ("affiliation_decided_by", .string(g.affiliationDecidedBy)),
                 ("affiliation_detail", .string(g.affiliationDetail)),
                 ("lobby_bypass", .bool(g.lobbyBypass)),
-                ("features", .array(g.features.map(JSONValue.string))),
-                ("notes", .array(g.notes.map(JSONValue.string))),
+                ("features", .array(g.features.map(TokenJSON.string))),
+                ("notes", .array(g.notes.map(TokenJSON.string))),
             ])))
         } else {
             members.append(("grants", .null))
         }
         members.append(("settings", settingsJSON(s)))
-        members.append(("notes", .array(v.notes.map(JSONValue.string))))
+        members.append(("notes", .array(v.notes.map(TokenJSON.string))))
         return .object(members)
     }
 
-    static func settingsJSON(_ s: TokenSettings) -> JSONValue {
-        func str(_ x: String?) -> JSONValue { x.map(JSONValue.string) ?? .null }
+    static func settingsJSON(_ s: TokenSettings) -> TokenJSON {
+        func str(_ x: String?) -> TokenJSON { x.map(TokenJSON.string) ?? .null }
         return .object([
             ("app_id", str(s.appID)),
             ("app_secret", s.appSecret.map { .string("\(Masking.mask) (\($0.count) bytes)") } ?? .null),
@@ -76,13 +76,13 @@ public enum TokenReportRenderer {
             ("signature_algorithm", .string(s.expectedAlgorithm)),
             ("allow_empty_token", .bool(s.allowEmptyToken)),
             ("enable_domain_verification", .bool(s.enableDomainVerification)),
-            ("asap_accepted_issuers", .array(s.effectiveIssuers.map(JSONValue.string))),
-            ("asap_accepted_audiences", .array(s.acceptedAudiences.map(JSONValue.string))),
+            ("asap_accepted_issuers", .array(s.effectiveIssuers.map(TokenJSON.string))),
+            ("asap_accepted_audiences", .array(s.acceptedAudiences.map(TokenJSON.string))),
             ("asap_require_room_claim", .bool(s.requireRoomClaim)),
             ("muc_mapper_domain_base", str(s.mucDomainBase)),
             ("muc_domain", str(s.mucDomain)),
             ("conference_muc", str(s.conferenceMUC)),
-            ("conference_modules", .array(s.conferenceModules.map(JSONValue.string))),
+            ("conference_modules", .array(s.conferenceModules.map(TokenJSON.string))),
             ("provenance", .object(s.provenance.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
         ])
     }
@@ -97,10 +97,10 @@ public enum TokenReportRenderer {
         out.append("Host: \(s.host ?? "(none: flags and defaults)")\(s.conferenceMUC.map { ", conference MUC \($0)" } ?? "")\(s.conferenceModules.isEmpty ? "" : " [\(s.conferenceModules.joined(separator: ", "))]")")
         if let d = r.decoded {
             out.append("Token: \(d.length) bytes, \(d.segments.count) segment(s)")
-            if let h = d.maskedHeader(secret: s.appSecret) { out.append("Header:\n" + indent(JSONValue.serialize(h, pretty: true))) }
+            if let h = d.maskedHeader(secret: s.appSecret) { out.append("Header:\n" + indent(TokenJSON.serialize(h, pretty: true))) }
             else { out.append("Header: cannot decode (\(d.headerError ?? "?"))") }
             if let p = d.maskedPayload(secret: s.appSecret) {
-                out.append("Payload (secrets masked):\n" + indent(JSONValue.serialize(p, pretty: true)))
+                out.append("Payload (secrets masked):\n" + indent(TokenJSON.serialize(p, pretty: true)))
                 for claim in ["iat", "nbf", "exp"] {
                     if let t = p[claim]?.numberValue {
                         out.append("  \(claim) = \(UTCTime.iso8601(t)) (\(relative(t - r.now)))")
@@ -158,7 +158,7 @@ public enum TokenReportRenderer {
     }
 
     static func relative(_ delta: Double) -> String {
-        let d = JSONValue.formatNumber(abs(delta))
+        let d = TokenJSON.formatNumber(abs(delta))
         return delta >= 0 ? "in \(d) s" : "\(d) s ago"
     }
 }

@@ -189,7 +189,7 @@ extension TokenSettings {
         if let muc = conferenceMUC, let section = configuration.section(named: muc) {
             // Components load their own modules_enabled (not the global list).
             let enabled = section["modules_enabled"]?.stringList ?? []
-            let disabled = Set(section["modules_disabled"]?.stringList ?? [])
+            let disabled = Set(configuration.effectiveOption("modules_disabled", in: muc)?.value.stringList ?? [])
             conferenceModules = enabled.filter { !disabled.contains($0) }
             if let v = section["wait_for_host_disable_auto_owners"]?.boolValue
                 ?? configuration.global["wait_for_host_disable_auto_owners"]?.boolValue {

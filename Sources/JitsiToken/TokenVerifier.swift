@@ -152,7 +152,7 @@ public struct TokenVerifier: Sendable {
                 return .fail("\(keyServerName) is set and the token has no '.'", reason: "Invalid token")
             }
             let first = token[..<dot]
-            guard let bytes = try? Base64URL.decode(first), let header = try? JSONValue.parse(bytes) else {
+            guard let bytes = try? Base64URL.decode(first), let header = try? TokenJSON.parse(bytes) else {
                 return .fail("\(keyServerName) is set and the header is not base64url JSON", reason: "bad token format")
             }
             do throws(LuaField.IndexError) {
@@ -273,7 +273,7 @@ public struct TokenVerifier: Sendable {
         }
         // Body checks: a body that is not a table makes Lua fail on the first field access.
         var bodyIndexError: LuaField.IndexError?
-        func field(_ k: String) -> JSONValue? {
+        func field(_ k: String) -> TokenJSON? {
             do { return try LuaField.get(body, k) } catch { bodyIndexError = error; return nil }
         }
         let exp = field("exp"), nbf = field("nbf"), iat = field("iat")
@@ -299,18 +299,18 @@ public struct TokenVerifier: Sendable {
             if now >= e {
                 var extra = ""
                 if let i = iat?.numberValue ?? iat?.stringValue.flatMap(Double.init) {
-                    extra = ", valid for:\(JSONValue.formatNumber(e - i)) sec"
+                    extra = ", valid for:\(TokenJSON.formatNumber(e - i)) sec"
                 }
                 return .fail("now \(nowText) ≥ exp \(Self.timeText(e)) (no leeway)",
                              reason: s.era == .y2022 ? "Not acceptable by exp"
-                                : "Not acceptable by exp (\(JSONValue.formatNumber(now - e)) sec since expired\(extra))")
+                                : "Not acceptable by exp (\(TokenJSON.formatNumber(now - e)) sec since expired\(extra))")
             }
-            return .pass("exp \(Self.timeText(e)) is \(JSONValue.formatNumber(e - now)) s after now \(nowText)")
+            return .pass("exp \(Self.timeText(e)) is \(TokenJSON.formatNumber(e - now)) s after now \(nowText)")
         }
         run.step("nbf") {
             guard let n = nbf?.numberValue else { return .pass("no nbf") }
             if now < n {
-                return .fail("now \(nowText) < nbf \(Self.timeText(n)) (\(JSONValue.formatNumber(n - now)) s early, no leeway)",
+                return .fail("now \(nowText) < nbf \(Self.timeText(n)) (\(TokenJSON.formatNumber(n - now)) s early, no leeway)",
                              reason: "Not acceptable by nbf")
             }
             return .pass("nbf \(Self.timeText(n)) ≤ now \(nowText)")
@@ -367,7 +367,7 @@ public struct TokenVerifier: Sendable {
 
 
     /// The MUC-time check, with the era's failure reporting.
-    func joinStep(_ room: RoomTarget?, body: JSONValue, roomClaim: JSONValue?, sub: JSONValue?) -> Step {
+    func joinStep(_ room: RoomTarget?, body: TokenJSON, roomClaim: TokenJSON?, sub: TokenJSON?) -> Step {
         let s = settings
         guard let room else { return .skip("no room given (--room): see the rooms the token grants") }
         if s.enableDomainVerification, sub?.stringValue == nil, sub?.numberValue == nil {
@@ -433,7 +433,7 @@ public struct TokenVerifier: Sendable {
         return verdict
     }
 
-    static func claimAccepted(_ claim: JSONValue, _ accepted: [String]) -> Bool {
+    static func claimAccepted(_ claim: TokenJSON, _ accepted: [String]) -> Bool {
         for a in accepted {
             if a == "*" { return true }
             if claim == .string(a) { return true }
@@ -468,11 +468,11 @@ public struct TokenVerifier: Sendable {
     struct RSAKeyProblem: Error { var message: String }
 
     static func timeText(_ t: Double) -> String {
-        "\(JSONValue.formatNumber(t)) (\(UTCTime.iso8601(t)))"
+        "\(TokenJSON.formatNumber(t)) (\(UTCTime.iso8601(t)))"
     }
 
     /// verify_room (research §5.3), for a session that passed login.
-    func verifyRoom(_ room: RoomTarget, body: JSONValue, roomClaim: JSONValue?, sub: JSONValue?) -> Step {
+    func verifyRoom(_ room: RoomTarget, body: TokenJSON, roomClaim: TokenJSON?, sub: TokenJSON?) -> Step {
         let s = settings
         guard !room.node.isEmpty else {
             return .fail("the room address has no node", reason: "Room address is invalid", condition: "invalid-room-address")

@@ -28,13 +28,13 @@ extension TokenVerifier {
 
         // Key: the key server's PEM (asap_key_server), else app_secret.
         var key: [UInt8]?
-        var kid: JSONValue?
+        var kid: TokenJSON?
         run.step("key-header") {
             guard s.asapKeyServer != nil else { return .skip("not applicable: no asap_key_server") }
             guard let dot = token.firstIndex(of: ".") else {
                 return .luaError("asap_key_server is set and the token has no '.': the SASL handler crashes before 2022-02 (#10970)")
             }
-            guard let bytes = try? Base64URL.decode(token[..<dot]), let header = try? JSONValue.parse(bytes) else {
+            guard let bytes = try? Base64URL.decode(token[..<dot]), let header = try? TokenJSON.parse(bytes) else {
                 return .fail("asap_key_server is set and the header is not base64url JSON", reason: "bad token format")
             }
             guard let k = try? LuaField.get(header, "kid") else {
@@ -81,9 +81,9 @@ extension TokenVerifier {
             if stripped { return .pass("two parts: the signature was stripped in the log") }
             return .fail("\(parts.count) part(s) instead of 3", reason: "Invalid token")
         }
-        func json(_ seg: Substring) -> JSONValue? {
+        func json(_ seg: Substring) -> TokenJSON? {
             guard let bytes = try? Base64URL.decode(seg) else { return nil }
-            return try? JSONValue.parse(bytes)
+            return try? TokenJSON.parse(bytes)
         }
         let header = json(parts[0])
         let body = parts.count > 1 ? json(parts[1]) : nil
@@ -95,7 +95,7 @@ extension TokenVerifier {
         let h = header ?? .object([])
         let b = body ?? .object([])
         var bodyError: LuaField.IndexError?
-        func field(_ v: JSONValue, _ k: String) -> JSONValue? {
+        func field(_ v: TokenJSON, _ k: String) -> TokenJSON? {
             do { return try LuaField.get(v, k) } catch { bodyError = error; return nil }
         }
         run.step("typ") {

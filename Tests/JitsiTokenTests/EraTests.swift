@@ -18,7 +18,7 @@ final class EraTests: XCTestCase {
 
     func testExpMessagesPerEra() {
         let exp = F.now - 5
-        let t = F.hs(F.claims(["exp": JSONValue.formatNumber(exp), "iat": JSONValue.formatNumber(exp - 60)]))
+        let t = F.hs(F.claims(["exp": TokenJSON.formatNumber(exp), "iat": TokenJSON.formatNumber(exp - 60)]))
         XCTAssertEqual(reason(t, .legacy), "Not acceptable by exp")
         XCTAssertEqual(reason(t, .y2022), "Not acceptable by exp")
         XCTAssertEqual(reason(t, .y2024), "Not acceptable by exp (5 sec since expired, valid for:60 sec)")
@@ -57,7 +57,7 @@ final class EraTests: XCTestCase {
         XCTAssertEqual(reason(F.hs(F.claims(["exp": "\"1\""])), .legacy), "exp must be number")
         XCTAssertEqual(reason(F.hs(F.claims(), secret: "wrong"), .legacy), "Invalid signature")
         XCTAssertEqual(reason(F.rs(F.claims()), .legacy), "Not a public PEM key")
-        XCTAssertEqual(reason(F.hs(F.claims(["nbf": JSONValue.formatNumber(F.now + 1)])), .legacy), "Not acceptable by nbf")
+        XCTAssertEqual(reason(F.hs(F.claims(["nbf": TokenJSON.formatNumber(F.now + 1)])), .legacy), "Not acceptable by nbf")
         XCTAssertEqual(reason(F.hs(F.claims(["alg": "\"none\""])), .legacy), "'alg' claim must not be empty")
         XCTAssertEqual(reason(F.hs(F.claims(drop: ["iss"])), .legacy), "'iss' claim is missing")
         XCTAssertEqual(reason(F.hs(F.claims(["iss": "\"x\""])), .legacy), "Invalid issuer ('iss' claim)")

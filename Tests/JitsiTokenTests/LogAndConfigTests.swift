@@ -62,7 +62,7 @@ final class LogExtractionTests: XCTestCase {
         """
         let out = TokenCheckRunner.run(request("/var/log/prosody/prosody.log", format: .json),
                                        environment: environment(files: ["/var/log/prosody/prosody.log": log]))
-        let json = try JSONValue.parse(Array(out.stdout.utf8))
+        let json = try TokenJSON.parse(Array(out.stdout.utf8))
         guard case .array(let tokens)? = json["tokens"] else { return XCTFail(out.stdout) }
         XCTAssertEqual(tokens.count, 2)
         // The seed config has allow_empty_token = true: the tokenless session gets in as a guest.

@@ -119,10 +119,10 @@ final class LuaPatternAndBase64Tests: XCTestCase {
     }
 
     func testJSON() throws {
-        XCTAssertEqual(try JSONValue.parse(Array("{\"a\":1,\"a\":2}".utf8))["a"], .number(2))
-        XCTAssertThrowsError(try JSONValue.parse(Array("{\"a\":1}x".utf8)))
-        XCTAssertThrowsError(try JSONValue.parse(Array(String(repeating: "[", count: 5000).utf8)))
-        XCTAssertEqual(try JSONValue.parse(Array("\"\\u00e9\"".utf8)), .string("é"))
+        XCTAssertEqual(try TokenJSON.parse(Array("{\"a\":1,\"a\":2}".utf8))["a"], .number(2))
+        XCTAssertThrowsError(try TokenJSON.parse(Array("{\"a\":1}x".utf8)))
+        XCTAssertThrowsError(try TokenJSON.parse(Array(String(repeating: "[", count: 5000).utf8)))
+        XCTAssertEqual(try TokenJSON.parse(Array("\"\\u00e9\"".utf8)), .string("é"))
     }
 
     func testTimeParsing() {

@@ -158,11 +158,11 @@ final class RuleOrderTests: XCTestCase {
 
     func testExpEdges() {
         let exp = F.now + 100
-        let t = F.hs(F.claims(["exp": JSONValue.formatNumber(exp), "iat": JSONValue.formatNumber(exp - 3600)]))
+        let t = F.hs(F.claims(["exp": TokenJSON.formatNumber(exp), "iat": TokenJSON.formatNumber(exp - 3600)]))
         XCTAssertEqual(F.verify(t, now: exp - 1).status, .accepted)
         assertRejected(F.verify(t, now: exp), "Not acceptable by exp (0 sec since expired, valid for:3600 sec)", check: "exp")
         assertRejected(F.verify(t, now: exp + 42.9), "Not acceptable by exp (42 sec since expired, valid for:3600 sec)")
-        let noIat = F.hs(F.claims(["exp": JSONValue.formatNumber(exp)], drop: ["iat"]))
+        let noIat = F.hs(F.claims(["exp": TokenJSON.formatNumber(exp)], drop: ["iat"]))
         assertRejected(F.verify(noIat, now: exp + 5), "Not acceptable by exp (5 sec since expired)")
         // No exp at all: never expires.
         XCTAssertEqual(F.verify(F.hs(F.claims(drop: ["exp"])), now: 4_000_000_000).status, .accepted)
@@ -170,7 +170,7 @@ final class RuleOrderTests: XCTestCase {
 
     func testNbfEdges() {
         let nbf = F.now + 100
-        let t = F.hs(F.claims(["nbf": JSONValue.formatNumber(nbf)]))
+        let t = F.hs(F.claims(["nbf": TokenJSON.formatNumber(nbf)]))
         XCTAssertEqual(F.verify(t, now: nbf).status, .accepted)
         assertRejected(F.verify(t, now: nbf - 1), "Not acceptable by nbf", check: "nbf")
     }

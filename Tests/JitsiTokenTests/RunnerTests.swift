@@ -125,7 +125,7 @@ final class RunnerTests: XCTestCase {
 
     func testStdinAndTimeFlag() {
         let exp = F.now + 10
-        let t = F.hs(F.claims(["exp": JSONValue.formatNumber(exp)]))
+        let t = F.hs(F.claims(["exp": TokenJSON.formatNumber(exp)]))
         let env = environment(stdin: t + "\n")
         XCTAssertEqual(TokenCheckRunner.run(request("-"), environment: env).exitCode, 0)
         let late = TokenCheckRunner.run(request("-") { $0.now = UTCTime.iso8601(exp) }, environment: env)
@@ -165,8 +165,8 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(TokenCheckRunner.run(request(t) { $0.secretFile = "/tmp/secret" }, environment: env).exitCode, 0)
     }
 
-    func parse(_ out: TokenCheckOutput) throws -> JSONValue {
-        try JSONValue.parse(Array(out.stdout.utf8))
+    func parse(_ out: TokenCheckOutput) throws -> TokenJSON {
+        try TokenJSON.parse(Array(out.stdout.utf8))
     }
 }
 

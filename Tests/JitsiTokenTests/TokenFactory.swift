@@ -25,7 +25,7 @@ enum TokenFactory {
     static func claims(_ extra: [String: String] = [:], drop: Set<String> = []) -> String {
         var c: [(String, String)] = [
             ("iss", "\"my_app\""), ("aud", "\"jitsi\""), ("sub", "\"meet.example.com\""), ("room", "\"*\""),
-            ("iat", JSONValue.formatNumber(now - 60)), ("exp", JSONValue.formatNumber(now + 3600)),
+            ("iat", TokenJSON.formatNumber(now - 60)), ("exp", TokenJSON.formatNumber(now + 3600)),
         ]
         c = c.filter { !drop.contains($0.0) }
         for (k, v) in extra.sorted(by: { $0.key < $1.key }) {

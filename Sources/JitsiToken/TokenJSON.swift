@@ -1,14 +1,14 @@
 /// A JSON value as lua-cjson would decode it, with object keys kept in the order written
 /// (for display). Duplicate keys: the last one wins, as in cjson.
-public indirect enum JSONValue: Sendable, Hashable {
+public indirect enum TokenJSON: Sendable, Hashable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
-    case array([JSONValue])
-    case object([(key: String, value: JSONValue)])
+    case array([TokenJSON])
+    case object([(key: String, value: TokenJSON)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    public static func == (lhs: TokenJSON, rhs: TokenJSON) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
@@ -33,7 +33,7 @@ public indirect enum JSONValue: Sendable, Hashable {
         }
     }
 
-    public subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> TokenJSON? {
         if case .object(let members) = self { return members.last(where: { $0.key == key })?.value }
         return nil
     }
@@ -61,19 +61,19 @@ public indirect enum JSONValue: Sendable, Hashable {
     public var display: String {
         switch self {
         case .string(let s): return "\"\(s)\""
-        default: return JSONValue.serialize(self, pretty: false)
+        default: return TokenJSON.serialize(self, pretty: false)
         }
     }
 }
 
-public enum JSONParseError: Error, Sendable, Equatable {
+public enum TokenJSONParseError: Error, Sendable, Equatable {
     case invalid(String)
 }
 
-extension JSONValue {
+extension TokenJSON {
     /// Parses RFC 8259 JSON (what cjson accepts, minus its NaN/Infinity extensions).
     /// Nesting is limited to 1000 levels, like cjson's default.
-    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(TokenJSONParseError) -> TokenJSON {
         var parser = Parser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
@@ -90,7 +90,7 @@ extension JSONValue {
             while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
         }
 
-        mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+        mutating func parseValue(depth: Int) throws(TokenJSONParseError) -> TokenJSON {
             guard depth < 1000 else { throw .invalid("nesting too deep") }
             guard index < bytes.count else { throw .invalid("unexpected end of input") }
             switch bytes[index] {
@@ -104,7 +104,7 @@ extension JSONValue {
             }
         }
 
-        mutating func literal(_ word: String) throws(JSONParseError) {
+        mutating func literal(_ word: String) throws(TokenJSONParseError) {
             let w = Array(word.utf8)
             guard index + w.count <= bytes.count, Array(bytes[index..<index + w.count]) == w else {
                 throw .invalid("unexpected character at offset \(index)")
@@ -112,9 +112,9 @@ extension JSONValue {
             index += w.count
         }
 
-        mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+        mutating func parseObject(depth: Int) throws(TokenJSONParseError) -> TokenJSON {
             index += 1
-            var members: [(key: String, value: JSONValue)] = []
+            var members: [(key: String, value: TokenJSON)] = []
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
             while true {
@@ -138,9 +138,9 @@ extension JSONValue {
             }
         }
 
-        mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+        mutating func parseArray(depth: Int) throws(TokenJSONParseError) -> TokenJSON {
             index += 1
-            var items: [JSONValue] = []
+            var items: [TokenJSON] = []
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
             while true {
@@ -154,7 +154,7 @@ extension JSONValue {
             }
         }
 
-        mutating func parseString() throws(JSONParseError) -> String {
+        mutating func parseString() throws(TokenJSONParseError) -> String {
             index += 1
             var out: [UInt8] = []
             while index < bytes.count {
@@ -197,7 +197,7 @@ extension JSONValue {
             throw .invalid("unterminated string")
         }
 
-        mutating func hex4() throws(JSONParseError) -> UInt32 {
+        mutating func hex4() throws(TokenJSONParseError) -> UInt32 {
             guard index + 4 <= bytes.count else { throw .invalid("truncated \\u escape") }
             var v: UInt32 = 0
             for _ in 0..<4 {
@@ -215,7 +215,7 @@ extension JSONValue {
             return v
         }
 
-        mutating func parseNumber() throws(JSONParseError) -> Double {
+        mutating func parseNumber() throws(TokenJSONParseError) -> Double {
             let start = index
             if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
             func digits(_ p: inout Parser) -> Int {
@@ -242,9 +242,9 @@ extension JSONValue {
     }
 }
 
-extension JSONValue {
+extension TokenJSON {
     /// Serializes with keys in stored order; `pretty` indents by two spaces.
-    public static func serialize(_ value: JSONValue, pretty: Bool, indent: Int = 0) -> String {
+    public static func serialize(_ value: TokenJSON, pretty: Bool, indent: Int = 0) -> String {
         let pad = pretty ? String(repeating: "  ", count: indent + 1) : ""
         let closePad = pretty ? String(repeating: "  ", count: indent) : ""
         let nl = pretty ? "\n" : ""
