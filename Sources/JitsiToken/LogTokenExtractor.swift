@@ -62,6 +62,12 @@ public enum LogTokenExtractor {
         return found
     }
 
+    /// Whether the log shows `allow_empty_token = true` at work (`WARNING - empty tokens allowed`
+    /// at startup, `Skipped room token verification - empty tokens are allowed` at joins).
+    public static func showsEmptyTokensAllowed(_ text: String) -> Bool {
+        text.contains("WARNING - empty tokens allowed") || text.contains("Skipped room token verification - empty tokens are allowed")
+    }
+
     /// The token-bearing content of one line, if any.
     public static func parse(line: Substring) -> LogToken? {
         let (source, host) = sourceField(line)

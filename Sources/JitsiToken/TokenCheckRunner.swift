@@ -110,6 +110,7 @@ public enum TokenCheckRunner {
 
         // The input: tokens to check.
         var entries: [(token: String?, entry: LogToken?)] = []
+        var logShowsEmptyTokens = false
         if request.fromLog {
             let text: String
             if request.input == "-" {
@@ -122,6 +123,7 @@ public enum TokenCheckRunner {
             } else {
                 text = request.input
             }
+            logShowsEmptyTokens = LogTokenExtractor.showsEmptyTokensAllowed(text)
             let found = LogTokenExtractor.extract(from: text)
             guard !found.isEmpty else {
                 return usage("no token-bearing line found (expected lines like `Session token: <jwt>, session room: <room>`)")
@@ -205,6 +207,10 @@ public enum TokenCheckRunner {
         if !request.acceptedIssuers.isEmpty { settings.acceptedIssuers = request.acceptedIssuers }
         if !request.acceptedAudiences.isEmpty { settings.acceptedAudiences = request.acceptedAudiences }
         if let v = request.allowEmptyToken { settings.allowEmptyToken = v }
+        else if configuration == nil && logShowsEmptyTokens {
+            settings.allowEmptyToken = true
+            settings.notes.append("allow_empty_token taken as true: the log shows `empty tokens allowed`.")
+        }
         if let v = request.enableDomainVerification { settings.enableDomainVerification = v }
         if let v = request.requireRoomClaim { settings.requireRoomClaim = v }
         if !request.conferenceModules.isEmpty { settings.conferenceModules = request.conferenceModules }
@@ -233,12 +239,16 @@ public enum TokenCheckRunner {
         var reports: [TokenReport] = []
         var seen = Set<String>()
         for (token, entry) in entries {
-            let key = (token ?? "nil") + "|" + (entry?.roomJID ?? "")
+            let key = (token ?? "nil") + "|" + (entry?.roomJID ?? "") + "|" + (entry?.user ?? "")
             if entry != nil, !seen.insert(key).inserted { continue }
             let roomText = request.room ?? entry?.roomJID
             let room = roomText.map { RoomTarget(parsing: $0, defaultMUC: defaultMUC) }
             let decoded = token.map(DecodedToken.init)
-            let verdict = verifier.verify(decoded: decoded, room: room, signatureMayBeStripped: entry != nil)
+            var verdict = verifier.verify(decoded: decoded, room: room, signatureMayBeStripped: entry != nil)
+            if token == nil, let user = entry?.user, let host = settings.host,
+               let domain = user.split(separator: "@").last?.split(separator: "/").first, domain != host {
+                verdict.notes.append("The occupant \(user) authenticated on \(domain), not on the token host \(host): no token is expected from that session (a guest domain, or jicofo/jibri/jigasi).")
+            }
             reports.append(TokenReport(verdict: verdict, decoded: decoded, settings: settings,
                                        room: room, now: now, logEntry: entry))
         }

@@ -60,6 +60,9 @@ struct TokenCommand: ParsableCommand {
     @Option(help: "enable_domain_verification: true or false (overrides the config).")
     var domainVerification: Bool?
 
+    @Option(help: "allow_empty_token: true or false (overrides the config).")
+    var allowEmptyToken: Bool?
+
     @Option(help: "Module on the conference MUC (repeatable; overrides the config), e.g. token_affiliation.")
     var mucModule: [String] = []
 
@@ -90,6 +93,7 @@ struct TokenCommand: ParsableCommand {
         request.acceptedIssuers = acceptedIssuer
         request.acceptedAudiences = acceptedAudience
         request.enableDomainVerification = domainVerification
+        request.allowEmptyToken = allowEmptyToken
         request.conferenceModules = mucModule
         request.jicofoAuthentication = jicofoAuth
         let output = TokenCheckRunner.run(request)

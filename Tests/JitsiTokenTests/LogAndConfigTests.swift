@@ -148,3 +148,26 @@ final class LogAnalyzerAPITests: XCTestCase {
         XCTAssertTrue(results[1].verdict.checks.contains { $0.name == "room" && $0.outcome == .passed })
     }
 }
+
+final class MotivatingCaseLogTests: XCTestCase {
+    /// F1: `Session token: nil` + `Skipped room token verification` for a main-domain user.
+    func testSessionTokenNilWithEmptyTokensAllowed() {
+        let log = """
+        conference.meet.example.com:token_verification\tdebug\tSession token: nil, session room: nil
+        conference.meet.example.com:token_verification\tdebug\tWill verify token for user: abc@meet.example.com/x, room: lesson1@conference.meet.example.com/x 
+        conference.meet.example.com:token_verification\tdebug\tSkipped room token verification - empty tokens are allowed
+        conference.meet.example.com:token_verification\tdebug\tSession token: nil, session room: nil
+        conference.meet.example.com:token_verification\tdebug\tWill verify token for user: def@guest.meet.example.com/y, room: lesson1@conference.meet.example.com/y 
+        """
+        var r = TokenCheckRequest(input: log)
+        r.fromLog = true
+        r.secretFile = "s"
+        let env = TokenCheckEnvironment(readFile: { _ in Array(TokenFactory.secret.utf8) }, readStdin: { [] },
+                                        loadConfiguration: { _ in nil }, currentTime: { TokenFactory.now })
+        let out = TokenCheckRunner.run(r, environment: env)
+        XCTAssertEqual(out.exitCode, 0, out.stdout)
+        XCTAssertTrue(out.stdout.contains("ACCEPTED WITHOUT TOKEN"), out.stdout)
+        XCTAssertTrue(out.stdout.contains("never reached Prosody"), out.stdout)
+        XCTAssertTrue(out.stdout.contains("authenticated on guest.meet.example.com"), out.stdout)
+    }
+}
