@@ -199,8 +199,8 @@ public enum TokenCheckRunner {
         }
         if configuration == nil, let host = settings.host {
             // Flags only: assume the standard layout around --host.
-            settings.mucDomainBase = settings.mucDomainBase ?? host
-            settings.conferenceMUC = settings.conferenceMUC ?? "\(settings.mucDomainPrefix).\(host)"
+            if settings.mucDomainBase == nil { settings.mucDomainBase = host; settings.provenance["muc_mapper_domain_base"] = "assumed (--host)" }
+            if settings.conferenceMUC == nil { settings.conferenceMUC = "\(settings.mucDomainPrefix).\(host)"; settings.provenance["conference_muc"] = "assumed (--host)" }
         }
         if let v = request.appID { settings.appID = v; settings.provenance["app_id"] = "--app-id" }
         if let v = request.signatureAlgorithm { settings.signatureAlgorithm = v; settings.provenance["signature_algorithm"] = "--algorithm" }
@@ -250,7 +250,7 @@ public enum TokenCheckRunner {
                 verdict.notes.append("The occupant \(user) authenticated on \(domain), not on the token host \(host): no token is expected from that session (a guest domain, or jicofo/jibri/jigasi).")
             }
             reports.append(TokenReport(verdict: verdict, decoded: decoded, settings: settings,
-                                       room: room, now: now, logEntry: entry))
+                                       room: room, now: verifier.now, logEntry: entry))
         }
         let exit: Int32 = reports.allSatisfy { $0.verdict.accepted } ? 0 : 1
         let rendered: String
