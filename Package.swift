@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "DeploymentFiles", dependencies: [
             .product(name: "X509", package: "swift-certificates"),
         ]),
+        // Pasted blobs: splitting config/log/prosodyctl parts, redaction and pseudonyms.
+        .target(name: "PasteAnalysis", dependencies: ["Doctor", "ProsodyConfig"]),
         // Rule engine: the catalogue in rules/*.yml is embedded at build time.
         .executableTarget(name: "EmbedRulesTool", dependencies: ["Yams"], path: "Sources/EmbedRulesTool"),
         .plugin(name: "EmbedRules", capability: .buildTool(), dependencies: ["EmbedRulesTool"]),
@@ -44,7 +46,7 @@ let package = Package(
                 plugins: ["EmbedRules"]),
         .target(name: "Reporting", dependencies: ["Doctor", "ProsodyConfig", "LuaSyntax"]),
         .executableTarget(name: "prosody-doctor", dependencies: [
-            "Doctor", "Reporting", "ProsodyConfig", "ProsodyLog", "JitsiToken", "DeploymentFiles",
+            "Doctor", "Reporting", "ProsodyConfig", "ProsodyLog", "JitsiToken", "DeploymentFiles", "PasteAnalysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "LuaSyntaxTests", dependencies: ["LuaSyntax"]),
@@ -55,6 +57,7 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "ProsodyConfig"]),
         .testTarget(name: "DeploymentFilesTests", dependencies: ["DeploymentFiles"]),
+        .testTarget(name: "PasteAnalysisTests", dependencies: ["PasteAnalysis", "Doctor", "ProsodyConfig"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Doctor"]),
         // End-to-end: every samples/<name>/ against its expected/ outputs, in every format.
         .testTarget(name: "GoldenTests", dependencies: ["Reporting", "Doctor", "ProsodyConfig"]),
