@@ -99,9 +99,18 @@ public final class Redactor {
 
     private func replaceDomains(in text: String) -> String {
         SecretMasking.replace(Self.domainPattern, in: text) { groups in
-            let candidate = groups[1]
-            guard isDomain(candidate), !candidate.hasSuffix(".example") || !candidate.hasPrefix("domain") else { return groups[0] }
-            return pseudonym(forDomain: candidate)
+            // `meet.example.com.crt`, `meet.example.com.cfg.lua`: a domain inside a file name.
+            var labels = groups[1].split(separator: ".").map(String.init)
+            var suffix = ""
+            while labels.count >= 2 {
+                let candidate = labels.joined(separator: ".")
+                if candidate.hasPrefix("domain"), candidate.hasSuffix(".example") { return groups[0] }
+                if isDomain(candidate) { return pseudonym(forDomain: candidate) + suffix }
+                guard let last = labels.last, Self.notTopLevel.contains(last.lowercased()), labels.count > 2 else { break }
+                suffix = "." + last + suffix
+                labels.removeLast()
+            }
+            return groups[0]
         }
     }
 
