@@ -175,6 +175,7 @@ public struct LogSource: Sendable, Hashable, Codable, CustomStringConvertible {
         func rest(_ n: Int, _ ok: (UInt8) -> Bool, min: Int) -> Bool {
             b.count - n >= min && b[n...].allSatisfy(ok)
         }
+        func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
         func has(_ p: String) -> Bool { b.starts(with: p.utf8) }
         let hexKinds: [(String, SessionKind)] = [("s2sout", .s2sout), ("s2sin", .s2sin), ("c2s", .c2s),
                                                  ("jcp", .component), ("admin", .admin)]
@@ -187,7 +188,8 @@ public struct LogSource: Sendable, Hashable, Codable, CustomStringConvertible {
                                                  ("runner", .runner), ("conn", .connection), ("serv", .server)]
         for (p, k) in b64Kinds where has(p) {
             let n = p.utf8.count
-            if rest(n, isB64, min: 6) { return (k, n) }
+            // Ids are 12 base64url characters; require a digit or capital so words like "connection" don't count.
+            if rest(n, isB64, min: 8), b[n...].contains(where: { isDigit($0) || ($0 >= 65 && $0 <= 90) }) { return (k, n) }
         }
         return nil
     }
