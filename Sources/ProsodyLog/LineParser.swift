@@ -7,15 +7,13 @@ import Foundation
 @usableFromInline let ESC: UInt8 = 27
 
 /// Bytes allowed in a source column: letters, digits, `_ . : @ - [ ]` and any non-ASCII byte (IDN hosts).
-let sourceByteTable: [Bool] = {
-    var t = [Bool](repeating: false, count: 256)
-    for c in UInt8(ascii: "a")...UInt8(ascii: "z") { t[Int(c)] = true }
-    for c in UInt8(ascii: "A")...UInt8(ascii: "Z") { t[Int(c)] = true }
-    for c in UInt8(ascii: "0")...UInt8(ascii: "9") { t[Int(c)] = true }
-    for c in "_.:@-[]".utf8 { t[Int(c)] = true }
-    for c in 128...255 { t[c] = true }
-    return t
-}()
+@inline(__always) func isSourceByte(_ c: UInt8) -> Bool {
+    if c >= 128 { return true }
+    let l = c | 0x20
+    if l >= 97 && l <= 122 { return true }          // letters
+    if c &- 45 <= 13 { return c != 47 }               // - . 0-9 : (not /)
+    return c == 95 || c == 64 || c == 91 || c == 93   // _ @ [ ]
+}
 
 /// One recognised record header within a line. Offsets are relative to the line start.
 struct HeaderParse {
@@ -191,7 +189,7 @@ func looksLikeSource(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
     var colon = false, dot = false
     for k in s..<e {
         let c = p[k]
-        if !sourceByteTable[Int(c)] { return false }
+        if !isSourceByte(c) { return false }
         if c == 58 { colon = true }
         if c == 46 { dot = true }
     }
@@ -210,17 +208,24 @@ enum LineKind {
 
 struct LineParser {
     var policy: FormatPolicy
-    /// Output: headers found on the line (several when events were run together).
-    var headers: [HeaderParse] = []
+    /// Output: the record header found on the line, and more when events were run together.
+    var first = HeaderParse()
+    var extra: [HeaderParse] = []
+    private var count = 0
 
     init(policy: FormatPolicy) {
         self.policy = policy
-        headers.reserveCapacity(4)
+    }
+
+    @inline(__always) private mutating func emit(_ h: HeaderParse) {
+        if count == 0 { first = h } else { extra.append(h) }
+        count += 1
     }
 
     /// Parses one line (without its newline). Fills `headers` when the line starts one or more records.
     mutating func parse(_ p: UnsafePointer<UInt8>, _ n: Int) -> LineKind {
-        headers.removeAll(keepingCapacity: true)
+        if count > 1 { extra.removeAll(keepingCapacity: true) }
+        count = 0
         if n == 0 || p[0] == TAB { return .continuation(contentStart: 0) }
         var h = HeaderParse()
         var i = 0
@@ -334,7 +339,48 @@ struct LineParser {
             h = base
             return timestampOnly(p, n, i, &h)
         }
+        // A custom `timestamps` format we do not know: find `source\tlevel\t` or `source   level\t` later on.
+        h = base
+        if genericHeader(p, n, i, &h) {
+            if container != nil || dockerTime != nil { h.format = .docker }
+            return finish(p, n, &h)
+        }
         return .continuation(contentStart: contentStart)
+    }
+
+    /// `<unknown timestamp> source\tlevel\tmessage` or `<unknown timestamp> source   level\tmessage`.
+    private func genericHeader(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ h: inout HeaderParse) -> Bool {
+        guard i < n, n - i > 8, let q = memchr(p + i, Int32(TAB), min(n - i, 512)) else { return false }
+        let t = UnsafePointer<UInt8>(q.assumingMemoryBound(to: UInt8.self)) - p
+        var levelStart = -1, srcEnd = t, tabbed = false
+        if let (_, len) = levelWord(p, n, t + 1), t + 1 + len == n || p[t + 1 + len] == TAB {
+            levelStart = t + 1; tabbed = true
+        } else {
+            // padded: spaces + level immediately before this TAB
+            for len in [4, 5] where t - len > i {
+                if let (_, l) = levelWord(p, n, t - len), l == len, p[t - len - 1] == SP { levelStart = t - len; break }
+            }
+            guard levelStart > 0 else { return false }
+            srcEnd = levelStart
+            while srcEnd > i, p[srcEnd - 1] == SP { srcEnd -= 1 }
+        }
+        var s = srcEnd
+        while s > i, isSourceByte(p[s - 1]) { s -= 1 }
+        // The source must follow a space (end of the unknown timestamp), and something must precede it.
+        guard s < srcEnd, s > i, p[s - 1] == SP, s - 1 - i <= 48 else { return false }
+        // ...and what precedes it must look like a date/time: at least four digits.
+        var digits = 0
+        for k in i..<(s - 1) where isDigit(p[k]) { digits += 1 }
+        guard digits >= 4 else { return false }
+        let (lvl, len) = levelWord(p, n, levelStart)!
+        h.sourceStart = s; h.sourceEnd = srcEnd
+        h.level = lvl
+        h.messageStart = min(levelStart + len + 1, n); h.messageEnd = n
+        h.flags.remove(.missingTimestamp)
+        h.flags.insert(.unrecognizedTimestamp)
+        h.format = tabbed ? .file : .console
+        if h.flags.contains(.quoted) || h.flags.contains(.damagedStart) || h.flags.contains(.indented) { h.format = .fragment }
+        return true
     }
 
     private func classify(_ h: inout HeaderParse, container: Bool) {
@@ -351,7 +397,7 @@ struct LineParser {
         h.format = .fragment
         h.flags.insert(.missingSource)
         h.messageStart = i; h.messageEnd = n
-        headers.append(h)
+        emit(h)
         return .header
     }
 
@@ -359,7 +405,7 @@ struct LineParser {
     /// flags tabsAsSpaces. Handles ANSI-wrapped levels.
     private func parseSourceLevel(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ h: inout HeaderParse) -> Bool {
         var j = i
-        while j < n, sourceByteTable[Int(p[j])] { j += 1 }
+        while j < n, isSourceByte(p[j]) { j += 1 }
         guard j > i, j < n else { return false }
         let srcEnd = j
         var sawTab = false, spaces = 0
@@ -442,7 +488,7 @@ struct LineParser {
         h.format = .syslog
         // `source: message`
         var k = j
-        while k < n, sourceByteTable[Int(p[k])] { k += 1 }
+        while k < n, isSourceByte(p[k]) { k += 1 }
         // The source itself may contain ':' (host:module): the separator is ": " after the token.
         if k > j + 1, k < n, p[k] == SP, p[k - 1] == 58 {
             h.sourceStart = j; h.sourceEnd = k - 1
@@ -457,10 +503,10 @@ struct LineParser {
 
     /// Splits events run together on one line (`…msg\tdebug\tmsg…`), then records the header(s).
     private mutating func finish(_ p: UnsafePointer<UInt8>, _ n: Int, _ h: inout HeaderParse) -> LineKind {
-        guard policy.accepts(h) else { headers.removeAll(); return .continuation(contentStart: 0) }
+        guard policy.accepts(h) else { return .continuation(contentStart: 0) }
         guard policy.allowSplit, h.messageEnd - h.messageStart > 6,
               memchr(p + h.messageStart, Int32(TAB), h.messageEnd - h.messageStart) != nil else {
-            headers.append(h)
+            emit(h)
             return .header
         }
         var cur = h
@@ -479,7 +525,7 @@ struct LineParser {
             next.level = lvl
             var msgEnd = t
             var s = t
-            while s > cur.messageStart, sourceByteTable[Int(p[s - 1])] { s -= 1 }
+            while s > cur.messageStart, isSourceByte(p[s - 1]) { s -= 1 }
             if s < t, s > cur.messageStart, p[s - 1] == SP, looksLikeSource(p, s, t) {
                 next.sourceStart = s; next.sourceEnd = t
                 msgEnd = s - 1
@@ -493,18 +539,18 @@ struct LineParser {
                 next.flags.formUnion([.missingSource, .missingTimestamp])
             }
             cur.messageEnd = msgEnd
-            headers.append(cur)
+            emit(cur)
             next.messageStart = min(after + 1, n)
             next.messageEnd = n
             next.containerStart = cur.containerStart; next.containerEnd = cur.containerEnd
             cur = next
             k = next.messageStart
         }
-        if !headers.isEmpty {
-            headers[0].flags.insert(.splitFromLine)
-            headers[0].format = headers[0].format == .docker ? .docker : .fragment
+        if count > 0 {
+            first.flags.insert(.splitFromLine)
+            first.format = first.format == .docker ? .docker : .fragment
         }
-        headers.append(cur)
+        emit(cur)
         return .header
     }
 }

@@ -105,39 +105,13 @@ struct YearResolver {
 }
 
 /// Streams Prosody logs: files (mmap), pipes/stdin and gzip (by magic bytes), in constant memory.
+/// Events are delivered to a callback, in order; see `RawLogEvent` for the lifetime of their bytes.
 public final class LogReader {
     public let options: LogReaderOptions
 
-    // Assembly state
-    private var parser: LineParser
-    private var handler: ((RawLogEvent) throws -> Void)? = nil
-    private var summary = LogReadSummary(name: "")
-    private var years = YearResolver()
-    private var formatCounts = [Int](repeating: 0, count: LogFormat.allCases.count)
-    private var lineNumber = 0
-    private var longLines = 0, firstLongLine = 0
-
-    private var pending = false
-    private var pHeader = HeaderParse()
-    private var pLine: UnsafePointer<UInt8>? = nil
-    private var pLineLen = 0
-    private var pFirst = 0, pLast = 0, pStart = 0, pEnd = 0, pConts = 0
-    private var pFlags: LogEventFlags = []
-    private var pStripPrefix = false
-    private var cont: [UInt8] = []
-    private var scratch: [UInt8] = []
-    private let headerStore: UnsafeMutablePointer<UInt8>
-    private var pInStore = false
-
     public init(options: LogReaderOptions = LogReaderOptions()) {
         self.options = options
-        parser = LineParser(policy: FormatPolicy(mode: options.format))
-        headerStore = .allocate(capacity: options.maxLineLength + 16)
     }
-
-    deinit { headerStore.deallocate() }
-
-    // MARK: Public entry points
 
     /// Reads a file, or standard input for `-`. Gzip is recognised by its magic bytes.
     @discardableResult
@@ -161,10 +135,9 @@ public final class LogReader {
             localtime_r(&t, &tmv)
             reference = (Int(tmv.tm_year) + 1900, Int(tmv.tm_mon) + 1, Int(tmv.tm_mday))
         }
-        begin(name: name, reference: reference)
-        return try withoutActuallyEscaping(body) { escapable in
-            handler = escapable
-            defer { handler = nil }
+        return try withoutActuallyEscaping(body) { handler in
+            var asm = Assembler(options: options, name: name, reference: reference, handler: handler)
+            defer { asm.release() }
             // Regular, non-empty, not gzip: map it.
             if haveStat, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 {
                 var magic: (UInt8, UInt8) = (0, 0)
@@ -174,13 +147,13 @@ public final class LogReader {
                     if let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED {
                         defer { munmap(map, size) }
                         _ = madvise(map, size, MADV_SEQUENTIAL)
-                        try scanWhole(UnsafeRawBufferPointer(start: map, count: size))
-                        return try end()
+                        try asm.scanWhole(UnsafeRawBufferPointer(start: map, count: size))
+                        return try asm.end()
                     }
                 }
             }
-            try scanDescriptor(fd, name: name)
-            return try end()
+            try asm.scanDescriptor(fd, name: name)
+            return try asm.end()
         }
     }
 
@@ -188,22 +161,21 @@ public final class LogReader {
     @discardableResult
     public func read(bytes: UnsafeRawBufferPointer, name: String = "<memory>",
                      _ body: (RawLogEvent) throws -> Void) throws -> LogReadSummary {
-        begin(name: name, reference: nil)
-        return try withoutActuallyEscaping(body) { escapable in
-            handler = escapable
-            defer { handler = nil }
+        try withoutActuallyEscaping(body) { handler in
+            var asm = Assembler(options: options, name: name, reference: nil, handler: handler)
+            defer { asm.release() }
             if bytes.count >= 2, bytes[0] == 0x1f, bytes[1] == 0x8b {
                 var offset = 0
-                try scanStream(gzip: true, name: name) { dst, cap in
+                try asm.scanStream(gzip: true, name: name) { dst, cap in
                     let n = min(cap, bytes.count - offset)
                     if n > 0 { memcpy(dst, bytes.baseAddress! + offset, n) }
                     offset += n
                     return n
                 }
             } else {
-                try scanWhole(bytes)
+                try asm.scanWhole(bytes)
             }
-            return try end()
+            return try asm.end()
         }
     }
 
@@ -223,22 +195,50 @@ public final class LogReader {
         let summary = try LogReader(options: options).read(path: path) { out.append($0.makeEvent()) }
         return (out, summary)
     }
+}
 
-    // MARK: Drivers
+/// The scanning state of one read. A struct used through a local variable, so the hot path pays no
+/// dynamic exclusivity checks.
+struct Assembler {
+    let options: LogReaderOptions
+    let handler: (RawLogEvent) throws -> Void
+    var parser: LineParser
+    var summary: LogReadSummary
+    var years: YearResolver
+    var levelCounts = (0, 0, 0, 0, 0)
+    var formatCounts = [Int](repeating: 0, count: 8)
+    var lineNumber = 0
+    var longLines = 0, firstLongLine = 0
 
-    private func begin(name: String, reference: (Int, Int, Int)?) {
+    var pending = false
+    var pHeader = HeaderParse()
+    var pLine: UnsafePointer<UInt8>? = nil
+    var pLineLen = 0
+    var pFirst = 0, pLast = 0, pStart = 0, pEnd = 0, pConts = 0
+    var pFlags: LogEventFlags = []
+    var pStripPrefix = false
+    var cont: [UInt8] = []
+    var scratch: [UInt8] = []
+    let headerStore: UnsafeMutablePointer<UInt8>
+    var pInStore = false
+
+    init(options: LogReaderOptions, name: String, reference: (Int, Int, Int)?, handler: @escaping (RawLogEvent) throws -> Void) {
+        self.options = options
+        self.handler = handler
+        parser = LineParser(policy: FormatPolicy(mode: options.format))
         summary = LogReadSummary(name: name)
         years = YearResolver(fixed: options.year,
                              reference: options.year == nil ? reference.map { (year: $0.0, month: $0.1, day: $0.2) } : nil)
-        formatCounts = [Int](repeating: 0, count: LogFormat.allCases.count)
-        lineNumber = 0; longLines = 0; firstLongLine = 0
-        pending = false; cont.removeAll(keepingCapacity: true); pInStore = false
+        headerStore = .allocate(capacity: options.maxLineLength + 16)
     }
 
-    private func end() throws -> LogReadSummary {
+    func release() { headerStore.deallocate() }
+
+    mutating func end() throws -> LogReadSummary {
         try flushPending()
         summary.lines = lineNumber
-        for (i, f) in LogFormat.allCases.enumerated() where formatCounts[i] > 0 { summary.formatCounts[f] = formatCounts[i] }
+        summary.levelCounts = [levelCounts.0, levelCounts.1, levelCounts.2, levelCounts.3, levelCounts.4]
+        for f in LogFormat.allCases where formatCounts[f.ordinal] > 0 { summary.formatCounts[f] = formatCounts[f.ordinal] }
         if longLines > 0 {
             summary.issues.append(.longLines(name: summary.name, count: longLines, firstLine: firstLongLine,
                                              limit: options.maxLineLength))
@@ -247,7 +247,7 @@ public final class LogReader {
     }
 
     /// True (and an issue recorded) when the first bytes contain NUL: not a text log.
-    private func looksBinary(_ p: UnsafeRawPointer, _ n: Int) -> Bool {
+    mutating func looksBinary(_ p: UnsafeRawPointer, _ n: Int) -> Bool {
         guard options.format == .auto, n > 0 else { return false }
         if memchr(p, 0, min(n, 4096)) != nil {
             summary.issues.append(.binaryInput(name: summary.name))
@@ -256,7 +256,7 @@ public final class LogReader {
         return false
     }
 
-    private func scanWhole(_ buf: UnsafeRawBufferPointer) throws {
+    mutating func scanWhole(_ buf: UnsafeRawBufferPointer) throws {
         guard let base = buf.baseAddress, buf.count > 0 else { return }
         if looksBinary(base, buf.count) { return }
         let p = base.assumingMemoryBound(to: UInt8.self)
@@ -275,7 +275,7 @@ public final class LogReader {
         }
     }
 
-    private func scanDescriptor(_ fd: Int32, name: String) throws {
+    mutating func scanDescriptor(_ fd: Int32, name: String) throws {
         // Peek for gzip magic, then stream.
         let headCap = 64 * 1024
         let head = UnsafeMutableRawPointer.allocate(byteCount: headCap, alignment: 16)
@@ -307,7 +307,7 @@ public final class LogReader {
     }
 
     /// Chunked scanning over a byte source (raw or gzip-compressed).
-    private func scanStream(gzip: Bool, name: String, source: @escaping (UnsafeMutableRawPointer, Int) throws -> Int) throws {
+    mutating func scanStream(gzip: Bool, name: String, source: @escaping (UnsafeMutableRawPointer, Int) throws -> Int) throws {
         var fill = source
         var inflater: Inflater? = nil
         if gzip {
@@ -324,7 +324,7 @@ public final class LogReader {
         let cap = max(options.chunkSize, options.maxLineLength * 2 + 1024)
         let buf = UnsafeMutableRawPointer.allocate(byteCount: cap, alignment: 16)
         defer {
-            // Pending header may point into buf: move it out before freeing.
+            // The pending record's first line may point into buf: move it out before freeing.
             detachPending()
             buf.deallocate()
         }
@@ -369,10 +369,8 @@ public final class LogReader {
         }
     }
 
-    // MARK: Assembly
-
     /// Copies the pending record's first line out of a buffer that is about to be reused.
-    private func detachPending() {
+    mutating func detachPending() {
         guard pending, !pInStore, let src = pLine else { return }
         memcpy(headerStore, src, pLineLen)
         pLine = UnsafePointer(headerStore)
@@ -380,7 +378,20 @@ public final class LogReader {
     }
 
     @inline(__always)
-    private func line(_ p: UnsafePointer<UInt8>, _ rawLen: Int, offset: Int) throws {
+    mutating func startPending(_ h: HeaderParse, _ p: UnsafePointer<UInt8>, _ n: Int, _ rawLen: Int, _ offset: Int, _ cut: Bool) {
+        pending = true
+        pHeader = h
+        pLine = p; pLineLen = n; pInStore = false
+        pFirst = lineNumber; pLast = lineNumber
+        pStart = offset; pEnd = offset + rawLen
+        pConts = 0
+        pFlags = h.flags
+        if cut { pFlags.insert(.truncated) }
+        pStripPrefix = h.containerStart >= 0 || h.flags.contains(.quoted) || h.flags.contains(.indented)
+    }
+
+    @inline(__always)
+    mutating func line(_ p: UnsafePointer<UInt8>, _ rawLen: Int, offset: Int) throws {
         lineNumber += 1
         var n = rawLen
         var cut = false
@@ -393,40 +404,26 @@ public final class LogReader {
         if n > 0, p[n - 1] == 13 { n -= 1 }
         switch parser.parse(p, n) {
         case .header:
-            let count = parser.headers.count
-            for k in 0..<count {
-                try flushPending()
-                let h = parser.headers[k]
-                pending = true
-                pHeader = h
-                pLine = p; pLineLen = n; pInStore = false
-                pFirst = lineNumber; pLast = lineNumber
-                pStart = offset; pEnd = offset + rawLen
-                pConts = 0
-                pFlags = h.flags
-                if cut { pFlags.insert(.truncated) }
-                pStripPrefix = h.containerStart >= 0 || h.flags.contains(.quoted) || h.flags.contains(.indented)
+            try flushPending()
+            startPending(parser.first, p, n, rawLen, offset, cut)
+            if !parser.extra.isEmpty {
+                for k in 0..<parser.extra.count {
+                    try flushPending()
+                    startPending(parser.extra[k], p, n, rawLen, offset, cut)
+                }
             }
         case .continuation(let contentStart):
-            summary.continuationLines += 1
             guard pending else {
                 // Text with no record before it: an unparsed pseudo-record.
                 var h = HeaderParse()
                 h.format = .unparsed
                 h.flags = [.orphanContinuation, .missingSource, .missingTimestamp]
                 h.messageStart = 0; h.messageEnd = n
-                pending = true
-                pHeader = h
-                pLine = p; pLineLen = n; pInStore = false
-                pFirst = lineNumber; pLast = lineNumber
-                pStart = offset; pEnd = offset + rawLen
-                pConts = 0
-                pFlags = h.flags
-                if cut { pFlags.insert(.truncated) }
+                startPending(h, p, n, rawLen, offset, cut)
                 pStripPrefix = false
-                summary.continuationLines -= 1
                 return
             }
+            summary.continuationLines += 1
             pLast = lineNumber
             pEnd = offset + rawLen
             pConts += 1
@@ -441,33 +438,54 @@ public final class LogReader {
         }
     }
 
-    private func flushPending() throws {
+    mutating func flushPending() throws {
         guard pending, let lp = pLine else { return }
         pending = false
         var t = pHeader.time
         if t != nil { years.resolve(&t!) }
         let lineBuf = UnsafeRawBufferPointer(start: lp, count: pLineLen)
-        let h = pHeader
         summary.events += 1
-        summary.levelCounts[h.level?.rawValue ?? 4] += 1
-        formatCounts[LogFormat.allCases.firstIndex(of: h.format)!] += 1
-        let ms = min(h.messageStart, pLineLen), me = min(max(h.messageEnd, ms), pLineLen)
+        switch pHeader.level {
+        case .debug?: levelCounts.0 += 1
+        case .info?: levelCounts.1 += 1
+        case .warn?: levelCounts.2 += 1
+        case .error?: levelCounts.3 += 1
+        case nil: levelCounts.4 += 1
+        }
+        formatCounts[pHeader.format.ordinal] += 1
+        let ms = min(pHeader.messageStart, pLineLen), me = min(max(pHeader.messageEnd, ms), pLineLen)
         if cont.isEmpty {
-            let ev = RawLogEvent(lineBytes: lineBuf, messageBytes: UnsafeRawBufferPointer(rebasing: lineBuf[ms..<me]),
+            let ev = RawLogEvent(lineBytes: lineBuf, messageBytes: UnsafeRawBufferPointer(start: lp + ms, count: me - ms),
                                  firstLine: pFirst, lastLine: pLast, byteRange: pStart..<pEnd,
-                                 continuationLines: pConts, time: t, flags: pFlags, header: h)
-            try handler?(ev)
+                                 continuationLines: pConts, time: t, flags: pFlags, header: pHeader)
+            try handler(ev)
         } else {
             scratch.removeAll(keepingCapacity: true)
-            scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: lineBuf[ms..<me]))
+            scratch.append(contentsOf: UnsafeRawBufferPointer(start: lp + ms, count: me - ms))
             scratch.append(contentsOf: cont)
             cont.removeAll(keepingCapacity: true)
-            try scratch.withUnsafeBytes { msg in
-                let ev = RawLogEvent(lineBytes: lineBuf, messageBytes: msg,
-                                     firstLine: pFirst, lastLine: pLast, byteRange: pStart..<pEnd,
-                                     continuationLines: pConts, time: t, flags: pFlags, header: h)
-                try handler?(ev)
+            let ev = scratch.withUnsafeBytes { msg in
+                RawLogEvent(lineBytes: lineBuf, messageBytes: msg,
+                            firstLine: pFirst, lastLine: pLast, byteRange: pStart..<pEnd,
+                            continuationLines: pConts, time: t, flags: pFlags, header: pHeader)
             }
+            // scratch is not touched until the handler returns.
+            try handler(ev)
+        }
+    }
+}
+
+extension LogFormat {
+    @inline(__always) var ordinal: Int {
+        switch self {
+        case .auto: 0
+        case .file: 1
+        case .console: 2
+        case .syslog: 3
+        case .journald: 4
+        case .docker: 5
+        case .fragment: 6
+        case .unparsed: 7
         }
     }
 }

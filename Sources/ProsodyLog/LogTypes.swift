@@ -219,6 +219,8 @@ public struct LogEventFlags: OptionSet, Sendable, Hashable, Codable {
     public static let indented = LogEventFlags(rawValue: 1 << 8)
     /// ANSI colour escapes were present.
     public static let ansi = LogEventFlags(rawValue: 1 << 9)
+    /// Text before the source column that is not a timestamp format we know (a custom `timestamps` format).
+    public static let unrecognizedTimestamp = LogEventFlags(rawValue: 1 << 10)
 }
 
 /// One log record with its continuation lines, as owned values.

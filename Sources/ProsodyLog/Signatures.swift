@@ -132,13 +132,25 @@ public final class FactExtractor {
     public let set: SignatureSet
     private let sigs: [LogSignature]
 
-    private struct LevelTable {
-        var bucketStart: [Int32]   // CSR over hash buckets of 4-byte prefix keys
-        var bucketItems: [Int32]
-        var others: [Int32]        // short prefixes and unprefixed signatures
-    }
     private static let bucketBits = 12
-    private var tables: [LevelTable] = []
+    private static let bucketCount = 1 << bucketBits
+    // Per level (debug, info, warn, error, unknown): CSR over hash buckets of 4-byte prefix keys, and the
+    // list of signatures with short or no prefix. Flat, unmanaged storage: no ARC on the hot path.
+    private let bucketStart: UnsafeMutablePointer<Int32>   // 5 * (bucketCount + 1)
+    private let bucketItems: UnsafeMutablePointer<Int32>
+    private let others: UnsafeMutablePointer<Int32>
+    private let othersRange: UnsafeMutablePointer<Int32>    // 5 * (lo, hi)
+    private let hasBuckets: UnsafeMutablePointer<Bool>       // 5
+
+    /// The filter part of a signature, without reference-counted fields (no ARC per event).
+    private struct Hot {
+        var prefix: UnsafePointer<UInt8>?; var prefixLen: Int
+        var prefilter: UnsafePointer<UInt8>?; var prefilterLen: Int
+        var module: UnsafePointer<UInt8>?; var moduleLen: Int
+        var glob: UnsafePointer<UInt8>?; var globLen: Int; var globKind: Int
+    }
+    private let hot: UnsafeMutablePointer<Hot>
+    private let hotBytes: UnsafeMutablePointer<UInt8>
 
     public private(set) var factsEmitted = 0
     public private(set) var regexRuns = 0
@@ -146,8 +158,13 @@ public final class FactExtractor {
     public init(signatures: SignatureSet) {
         set = signatures
         sigs = signatures.signatures
+        var allStarts: [Int32] = []
+        var allItems: [Int32] = []
+        var allOthers: [Int32] = []
+        var ranges: [(Int, Int)] = []
+        var has = [Bool](repeating: false, count: 5)
         for li in 0...4 {  // debug, info, warn, error, unknown level
-            var buckets = [[Int32]](repeating: [], count: 1 << Self.bucketBits)
+            var buckets = [[Int32]](repeating: [], count: Self.bucketCount)
             var others: [Int32] = []
             for (i, s) in sigs.enumerated() {
                 if li < 4, !s.levels.isEmpty, !s.levels.contains(LogLevel(rawValue: li)!) { continue }
@@ -157,11 +174,50 @@ public final class FactExtractor {
                     others.append(Int32(i))
                 }
             }
-            var start: [Int32] = [0]
-            var items: [Int32] = []
-            for b in buckets { items.append(contentsOf: b); start.append(Int32(items.count)) }
-            tables.append(LevelTable(bucketStart: start, bucketItems: items, others: others))
+            allStarts.append(Int32(allItems.count))
+            for b in buckets { allItems.append(contentsOf: b); allStarts.append(Int32(allItems.count)) }
+            has[li] = buckets.contains { !$0.isEmpty }
+            ranges.append((allOthers.count, allOthers.count + others.count))
+            allOthers.append(contentsOf: others)
         }
+        func copy(_ a: [Int32]) -> UnsafeMutablePointer<Int32> {
+            let p = UnsafeMutablePointer<Int32>.allocate(capacity: max(a.count, 1))
+            p.initialize(from: a, count: a.count)
+            return p
+        }
+        bucketStart = copy(allStarts)
+        bucketItems = copy(allItems)
+        others = copy(allOthers)
+        othersRange = copy(ranges.flatMap { [Int32($0.0), Int32($0.1)] })
+        hasBuckets = .allocate(capacity: 5)
+        hasBuckets.initialize(from: has, count: 5)
+        // Literal bytes of all filters in one block.
+        var blob: [UInt8] = []
+        var spans: [(Int, Int, Int, Int, Int, Int, Int, Int, Int)] = []
+        for s in sigs {
+            let a = blob.count; blob += s.prefixBytes
+            let b = blob.count; blob += s.prefilterBytes
+            let c = blob.count; blob += s.moduleBytes
+            let d = blob.count; blob += s.sourceGlob?.bytes ?? []
+            spans.append((a, s.prefixBytes.count, b, s.prefilterBytes.count, c, s.moduleBytes.count,
+                          d, s.sourceGlob?.bytes.count ?? 0, s.sourceGlob?.kind ?? -1))
+        }
+        hotBytes = .allocate(capacity: max(blob.count, 1))
+        hotBytes.initialize(from: blob, count: blob.count)
+        hot = .allocate(capacity: max(sigs.count, 1))
+        for (i, sp) in spans.enumerated() {
+            let base = UnsafePointer(hotBytes)
+            hot.advanced(by: i).initialize(to: Hot(
+                prefix: sp.1 > 0 ? base + sp.0 : nil, prefixLen: sp.1,
+                prefilter: sp.3 > 0 ? base + sp.2 : nil, prefilterLen: sp.3,
+                module: sp.5 > 0 ? base + sp.4 : nil, moduleLen: sp.5,
+                glob: sp.8 >= 0 ? base + sp.6 : nil, globLen: sp.7, globKind: sp.8))
+        }
+    }
+
+    deinit {
+        bucketStart.deallocate(); bucketItems.deallocate(); others.deallocate()
+        othersRange.deallocate(); hasBuckets.deallocate(); hot.deallocate(); hotBytes.deallocate()
     }
 
     @inline(__always) static func key(_ b: [UInt8]) -> UInt32 {
@@ -176,16 +232,20 @@ public final class FactExtractor {
     @inline(__always)
     public func extract(_ ev: RawLogEvent, _ emit: (LogFact) throws -> Void) rethrows {
         let msg = ev.messageBytes
-        let table = tables[ev.level?.rawValue ?? 4]
-        if msg.count >= 4, !table.bucketItems.isEmpty {
+        let li = ev.level?.rawValue ?? 4
+        if msg.count >= 4, hasBuckets[li] {
             let k = msg.loadUnaligned(as: UInt32.self)
+            let starts = bucketStart + li * (Self.bucketCount + 1)
             let b = Self.bucket(k)
-            let lo = Int(table.bucketStart[b]), hi = Int(table.bucketStart[b + 1])
+            let lo = Int(starts[b]), hi = Int(starts[b + 1])
             if lo < hi {
-                for j in lo..<hi { try check(Int(table.bucketItems[j]), ev, emit) }
+                for j in lo..<hi { try check(Int(bucketItems[j]), ev, emit) }
             }
         }
-        for j in table.others { try check(Int(j), ev, emit) }
+        let olo = Int(othersRange[2 * li]), ohi = Int(othersRange[2 * li + 1])
+        if olo < ohi {
+            for j in olo..<ohi { try check(Int(others[j]), ev, emit) }
+        }
     }
 
     /// Facts for an owned event (slower: re-encodes the text).
@@ -214,28 +274,29 @@ public final class FactExtractor {
 
     @inline(__always)
     private func check(_ i: Int, _ ev: RawLogEvent, _ emit: (LogFact) throws -> Void) rethrows {
-        let s = sigs[i]
+        let h = hot[i]
         let msg = ev.messageBytes
-        if !s.prefixBytes.isEmpty {
-            guard msg.count >= s.prefixBytes.count,
-                  s.prefixBytes.withUnsafeBytes({ memcmp($0.baseAddress!, msg.baseAddress!, $0.count) }) == 0 else { return }
+        if let pre = h.prefix {
+            guard msg.count >= h.prefixLen, memcmp(pre, msg.baseAddress!, h.prefixLen) == 0 else { return }
         }
-        if !s.moduleBytes.isEmpty, ev.sourceBytes != nil {
-            guard let m = ev.moduleBytes, m.elementsEqual(s.moduleBytes) else { return }
+        if let mod = h.module, ev.sourceBytes != nil {
+            guard let m = ev.moduleBytes, m.count == h.moduleLen, memcmp(mod, m.baseAddress!, h.moduleLen) == 0 else { return }
         }
-        if let g = s.sourceGlob, let src = ev.sourceBytes {
+        if let g = h.glob, let src = ev.sourceBytes {
+            let n = h.globLen
             let ok: Bool
-            switch g.kind {
-            case 0: ok = src.elementsEqual(g.bytes)
-            case 1: ok = src.starts(with: g.bytes)
-            case 2: ok = src.count >= g.bytes.count && src[(src.count - g.bytes.count)...].elementsEqual(g.bytes)
-            default: ok = Self.contains(src, g.bytes)
+            switch h.globKind {
+            case 0: ok = src.count == n && memcmp(g, src.baseAddress!, n) == 0
+            case 1: ok = src.count >= n && memcmp(g, src.baseAddress!, n) == 0
+            case 2: ok = src.count >= n && memcmp(g, src.baseAddress! + (src.count - n), n) == 0
+            default: ok = src.count >= n && c_memmem(src.baseAddress!, src.count, g, n) != nil
             }
             guard ok else { return }
         }
-        if !s.prefilterBytes.isEmpty {
-            guard Self.contains(msg, s.prefilterBytes) else { return }
+        if let pf = h.prefilter {
+            guard msg.count >= h.prefilterLen, c_memmem(msg.baseAddress!, msg.count, pf, h.prefilterLen) != nil else { return }
         }
+        let s = sigs[i]
         regexRuns += 1
         guard let m = s.pattern.firstMatch(in: msg) else { return }
         var captures = m.namedGroups

@@ -44,6 +44,8 @@ struct LogsCommand: ParsableCommand {
             extractor = FactExtractor(signatures: try SignatureSet(yaml: try Self.signatureYAML(path: signatures)))
         }
         var factCounts: [String: Int] = [:]
+        // Property-wrapper reads are slow on the per-event path: copy them.
+        let countOnly = count, json = format == .json
         var totalEvents = 0
         var levelTotals = [0, 0, 0, 0, 0]
         var failed = false
@@ -53,10 +55,10 @@ struct LogsCommand: ParsableCommand {
                 summary = try reader.read(path: file) { ev in
                     if let extractor {
                         extractor.extract(ev) { fact in
-                            if count { factCounts[fact.signatureID, default: 0] += 1 } else { Self.write(fact, file: file, to: out, json: format == .json) }
+                            if countOnly { factCounts[fact.signatureID, default: 0] += 1 } else { Self.write(fact, file: file, to: out, json: json) }
                         }
-                    } else if !count {
-                        Self.write(ev.makeEvent(), file: file, to: out, json: format == .json)
+                    } else if !countOnly {
+                        Self.write(ev.makeEvent(), file: file, to: out, json: json)
                     }
                 }
             } catch {

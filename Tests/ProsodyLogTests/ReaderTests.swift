@@ -123,6 +123,24 @@ final class ReaderFormatTests: XCTestCase {
         XCTAssertEqual(evs[3].level, .error)
     }
 
+    func testCustomTimestampFormats() {
+        let evs = events("""
+        29/11/2026 09:12:56 startup\tinfo\tHello and welcome to Prosody version 0.12.3
+        [2026-11-29 09:12:57.123] c2s55d0c4f0           info\tClient connected
+        \tcontinuation of the second
+        """)
+        XCTAssertEqual(evs.count, 2)
+        XCTAssertEqual(evs[0].source?.raw, "startup")
+        XCTAssertEqual(evs[0].format, .file)
+        XCTAssertTrue(evs[0].flags.contains(.unrecognizedTimestamp))
+        XCTAssertNil(evs[0].time)
+        XCTAssertEqual(evs[1].source?.session?.kind, .c2s)
+        XCTAssertEqual(evs[1].format, .console)
+        XCTAssertEqual(evs[1].message, "Client connected\n\tcontinuation of the second")
+        // Prose with a TAB is not a record.
+        XCTAssertEqual(events("startup\tinfo\tx\nsee the table below:\tinfo\tabc").count, 1)
+    }
+
     func testSyslogDatagramsAndJournald() {
         let evs = events("""
         <30>Nov 29 09:12:56 prosody[23981]: startup: Hello and welcome to Prosody version 0.12.3
