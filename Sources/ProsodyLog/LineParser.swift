@@ -234,6 +234,18 @@ struct LineParser {
         if let (ts, e) = classicTimestamp(p, n, 0), e < n, p[e] == SP {
             h.time = ts
             i = e + 1
+            // The source ends at the first TAB, followed by `level\t`: no per-byte checks needed (a source
+            // may even contain a space in this layout).
+            if let q = memchr(p + i, Int32(TAB), n - i) {
+                let t = UnsafePointer<UInt8>(q.assumingMemoryBound(to: UInt8.self)) - p
+                if t > i, p[t - 1] != SP, let (lvl, len) = levelWord(p, n, t + 1), t + 1 + len < n, p[t + 1 + len] == TAB {
+                    h.sourceStart = i; h.sourceEnd = t
+                    h.level = lvl
+                    h.messageStart = t + 2 + len; h.messageEnd = n
+                    h.format = .file
+                    return finish(p, n, &h)
+                }
+            }
             if parseSourceLevel(p, n, i, &h) { return finish(p, n, &h) }
             // Not the plain layout: try syslog/journald after the timestamp.
             h = HeaderParse(); h.time = ts

@@ -52,14 +52,16 @@ struct LogsCommand: ParsableCommand {
         for file in files {
             let summary: LogReadSummary
             do {
-                summary = try reader.read(path: file) { ev in
-                    if let extractor {
-                        extractor.extract(ev) { fact in
+                if let ex = extractor {
+                    summary = try reader.read(path: file) { ev in
+                        ex.extract(ev) { fact in
                             if countOnly { factCounts[fact.signatureID, default: 0] += 1 } else { Self.write(fact, file: file, to: out, json: json) }
                         }
-                    } else if !countOnly {
-                        Self.write(ev.makeEvent(), file: file, to: out, json: json)
                     }
+                } else if countOnly {
+                    summary = try reader.read(path: file) { _ in }
+                } else {
+                    summary = try reader.read(path: file) { ev in Self.write(ev.makeEvent(), file: file, to: out, json: json) }
                 }
             } catch {
                 FileHandle.standardError.write(Data("prosody-doctor: \(error)\n".utf8))
