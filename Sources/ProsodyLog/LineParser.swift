@@ -19,7 +19,32 @@ import Foundation
 struct HeaderParse {
     var format: LogFormat = .file
     var flags: LogEventFlags = []
-    var time: LogTimestamp? = nil
+    // The timestamp, packed (this struct is copied per line): bit 63 present, then year(16, 0 = none),
+    // month(4), day(5), hour(5), minute(6), second(6). Nanoseconds and UTC offset (Int32.min = none) apart.
+    var tsPacked: UInt64 = 0
+    var tsNanos: Int32 = 0
+    var tsOffset: Int32 = .min
+    @inline(__always) var hasTime: Bool { tsPacked != 0 }
+    var time: LogTimestamp? {
+        get {
+            guard tsPacked != 0 else { return nil }
+            let v = tsPacked
+            let year = Int((v >> 42) & 0xFFFF)
+            return LogTimestamp(year: year == 0 ? nil : year, month: Int((v >> 38) & 15), day: Int((v >> 33) & 31),
+                                hour: Int((v >> 28) & 31), minute: Int((v >> 22) & 63), second: Int((v >> 16) & 63),
+                                nanosecond: Int(tsNanos), utcOffset: tsOffset == .min ? nil : Int(tsOffset))
+        }
+        set {
+            guard let t = newValue else { tsPacked = 0; tsNanos = 0; tsOffset = .min; return }
+            var v: UInt64 = 1 << 63
+            v |= (UInt64(t.year ?? 0) & 0xFFFF) << 42
+            v |= UInt64(t.month & 15) << 38 | UInt64(t.day & 31) << 33 | UInt64(t.hour & 31) << 28
+            v |= UInt64(t.minute & 63) << 22 | UInt64(t.second & 63) << 16
+            tsPacked = v
+            tsNanos = Int32(truncatingIfNeeded: t.nanosecond)
+            tsOffset = t.utcOffset.map { Int32(truncatingIfNeeded: $0) } ?? .min
+        }
+    }
     var sourceStart = -1, sourceEnd = -1
     var level: LogLevel? = nil
     var messageStart = 0, messageEnd = 0
@@ -453,7 +478,7 @@ struct LineParser {
             } else { return false }
         }
         // Without a timestamp, a single space before the level is weak evidence (could be prose).
-        if h.time == nil, !sawTab, spaces < 2, tabsAsSpaces { return false }
+        if !h.hasTime, !sawTab, spaces < 2, tabsAsSpaces { return false }
         h.sourceStart = i; h.sourceEnd = srcEnd
         h.level = lvl
         h.messageStart = k; h.messageEnd = n
@@ -489,7 +514,7 @@ struct LineParser {
         }
         guard h.identStart >= 0 else { return false }
         var inner = HeaderParse()
-        inner.time = h.time
+        inner.tsPacked = h.tsPacked; inner.tsNanos = h.tsNanos; inner.tsOffset = h.tsOffset
         if parseSourceLevel(p, n, j, &inner), !inner.flags.contains(.tabsAsSpaces) {
             h.sourceStart = inner.sourceStart; h.sourceEnd = inner.sourceEnd
             h.level = inner.level; h.messageStart = inner.messageStart; h.messageEnd = inner.messageEnd

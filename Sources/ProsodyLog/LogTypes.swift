@@ -81,21 +81,30 @@ public struct LogTimestamp: Sendable, Hashable, Codable, CustomStringConvertible
 
     /// ISO-8601-like text: `2026-11-29T09:12:56`, `--11-29T09:12:56` when the year is unknown, `Z`/offset if known.
     public var description: String {
-        func p2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        var s = year.map { String(format: "%04d", $0) } ?? "-"
-        s += "-\(p2(month))-\(p2(day))T\(p2(hour)):\(p2(minute)):\(p2(second))"
+        var b: [UInt8] = []
+        b.reserveCapacity(36)
+        func digits(_ v: Int, _ width: Int) {
+            var d = [UInt8](repeating: 48, count: width)
+            var x = v
+            for k in stride(from: width - 1, through: 0, by: -1) { d[k] = UInt8(48 + x % 10); x /= 10 }
+            b += d
+        }
+        if let year { digits(year, 4) } else { b.append(45) }
+        b.append(45); digits(month, 2); b.append(45); digits(day, 2)
+        b.append(84); digits(hour, 2); b.append(58); digits(minute, 2); b.append(58); digits(second, 2)
         if nanosecond > 0 {
-            var frac = String(format: "%09d", nanosecond)
-            while frac.hasSuffix("0") { frac.removeLast() }
-            s += "." + frac
+            b.append(46)
+            let start = b.count
+            digits(nanosecond, 9)
+            while b.count > start + 1, b.last == 48 { b.removeLast() }
         }
         if let off = utcOffset {
-            if off == 0 { s += "Z" } else {
+            if off == 0 { b.append(90) } else {
                 let a = abs(off) / 60
-                s += (off < 0 ? "-" : "+") + p2(a / 60) + ":" + p2(a % 60)
+                b.append(off < 0 ? 45 : 43); digits(a / 60, 2); b.append(58); digits(a % 60, 2)
             }
         }
-        return s
+        return String(decoding: b, as: UTF8.self)
     }
 
     /// The instant, if the year is known. Lines without an offset are read in `timeZone` (default: UTC).
