@@ -209,6 +209,9 @@ struct Assembler {
     var formatCounts = [Int](repeating: 0, count: 8)
     var lineNumber = 0
     var longLines = 0, firstLongLine = 0
+    /// Offset of the scanned buffer in the input (segments of a parallel scan).
+    var byteBase = 0
+    var checkBinary = true
 
     var pending = false
     var pHeader = HeaderParse()
@@ -258,7 +261,7 @@ struct Assembler {
 
     mutating func scanWhole(_ buf: UnsafeRawBufferPointer) throws {
         guard let base = buf.baseAddress, buf.count > 0 else { return }
-        if looksBinary(base, buf.count) { return }
+        if checkBinary, looksBinary(base, buf.count) { return }
         let p = base.assumingMemoryBound(to: UInt8.self)
         let n = buf.count
         var s = (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) ? 3 : 0  // UTF-8 BOM
@@ -266,10 +269,10 @@ struct Assembler {
         while s < n {
             if let q = memchr(p + s, 10, n - s) {
                 let e = UnsafeRawPointer(q) - base
-                try line(p + s, e - s, offset: s)
+                try line(p + s, e - s, offset: byteBase + s)
                 s = e + 1
             } else {
-                try line(p + s, n - s, offset: s)
+                try line(p + s, n - s, offset: byteBase + s)
                 break
             }
         }

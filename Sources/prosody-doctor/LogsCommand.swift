@@ -34,14 +34,17 @@ struct LogsCommand: ParsableCommand {
     @Option(help: "Signature catalogue (default: the built-in rules/log-signatures.yml).")
     var signatures: String?
 
+    @Option(help: "Threads for --facts on large regular files (default: number of CPUs; 1 = sequential).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func run() throws {
         var options = LogReaderOptions(format: logFormat, year: year)
         options.inferYearFromModificationTime = year == nil
         let reader = LogReader(options: options)
         let out = OutputBuffer()
-        var extractor: FactExtractor? = nil
+        var signatureSet: SignatureSet? = nil
         if facts {
-            extractor = FactExtractor(signatures: try SignatureSet(yaml: try Self.signatureYAML(path: signatures)))
+            signatureSet = try SignatureSet(yaml: try Self.signatureYAML(path: signatures))
         }
         var factCounts: [String: Int] = [:]
         // Property-wrapper reads are slow on the per-event path: copy them.
@@ -52,11 +55,9 @@ struct LogsCommand: ParsableCommand {
         for file in files {
             let summary: LogReadSummary
             do {
-                if let ex = extractor {
-                    summary = try reader.read(path: file) { ev in
-                        ex.extract(ev) { fact in
-                            if countOnly { factCounts[fact.signatureID, default: 0] += 1 } else { Self.write(fact, file: file, to: out, json: json) }
-                        }
+                if let signatureSet {
+                    summary = try reader.readFacts(path: file, signatures: signatureSet, threads: threads) { fact in
+                        if countOnly { factCounts[fact.signatureID, default: 0] += 1 } else { Self.write(fact, file: file, to: out, json: json) }
                     }
                 } else if countOnly {
                     summary = try reader.read(path: file) { _ in }

@@ -267,6 +267,30 @@ final class SignatureTests: XCTestCase {
         XCTAssertEqual(ids["SIG-module-init-failed"], 3)
     }
 
+    func testParallelFactsEqualSequential() throws {
+        // Several copies of real logs, scanned in small segments on 3 threads.
+        var text = ""
+        for name in ["real-0.12-startup.log", "real-0.12-traceback.log", "trunk-nightly.log", "docker-compose-continuation.log"] {
+            text += try String(contentsOfFile: fixture(name), encoding: .utf8)
+        }
+        text = String(repeating: text, count: 6)
+        let path = NSTemporaryDirectory() + "pd-par-\(getpid()).log"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var seq: [LogFact] = [], par: [LogFact] = []
+        let reader = LogReader()
+        let s1 = try reader.readFacts(path: path, signatures: Self.set, threads: 1) { seq.append($0) }
+        let s2 = try reader.readFacts(path: path, signatures: Self.set, threads: 3, minimumParallelSize: 0, segmentSize: 4096) {
+            par.append($0)
+        }
+        XCTAssertGreaterThan(seq.count, 30)
+        XCTAssertEqual(seq, par)
+        XCTAssertEqual(s1.lines, s2.lines)
+        XCTAssertEqual(s1.events, s2.events)
+        XCTAssertEqual(s1.continuationLines, s2.continuationLines)
+        XCTAssertEqual(s1.levelCounts, s2.levelCounts)
+    }
+
     func testBadCatalogues() {
         XCTAssertThrowsError(try SignatureSet(yaml: "- id: X\n  fact: f\n  pattern: 'a(b'\n")) { e in
             XCTAssertTrue("\(e)".contains("X") && "\(e)".contains("offset 3"), "\(e)")
