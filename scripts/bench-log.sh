@@ -47,12 +47,16 @@ printf '%-46s %7s %7s %7s %7s\n' "$(echo "$BYTES/1000000" | bc) MB, best of $RUN
 GREP=$(measure grep -c 'Session token' "$LOG");                  row "grep -c 'Session token'" "$GREP"
 CGREP=$(measure env LC_ALL=C grep -c 'Session token' "$LOG");    row "LC_ALL=C grep -c 'Session token'" "$CGREP"
 COUNT=$(measure "$BIN" logs --count "$LOG");                     row "logs --count (read + classify)" "$COUNT"
-FCOUNT=$(measure "$BIN" logs --facts --count --signatures "$SIGS" "$LOG"); row "logs --facts --count" "$FCOUNT"
-FACTS=$(measure "$BIN" logs --facts --format json --signatures "$SIGS" "$LOG"); row "logs --facts --format json" "$FACTS"
+FCOUNT1=$(measure "$BIN" logs --facts --count --threads 1 --signatures "$SIGS" "$LOG"); row "logs --facts --count --threads 1" "$FCOUNT1"
+FCOUNT=$(measure "$BIN" logs --facts --count --signatures "$SIGS" "$LOG"); row "logs --facts --count ($(nproc) threads)" "$FCOUNT"
+FACTS1=$(measure "$BIN" logs --facts --format json --threads 1 --signatures "$SIGS" "$LOG"); row "logs --facts --format json --threads 1" "$FACTS1"
+FACTS=$(measure "$BIN" logs --facts --format json --signatures "$SIGS" "$LOG"); row "logs --facts --format json ($(nproc) threads)" "$FACTS"
 ratio() { echo "scale=2; ${1% *} / ${2% *}" | bc -l; }
 ratioc() { echo "scale=2; ${1#* } / ${2#* }" | bc -l; }
 echo
 echo "facts json pass vs grep -c:          wall $(ratio "$GREP" "$FACTS")x, cpu $(ratioc "$GREP" "$FACTS")x"
+echo "  single-threaded:                    wall $(ratio "$GREP" "$FACTS1")x, cpu $(ratioc "$GREP" "$FACTS1")x"
+echo "read+classify vs grep -c:             wall $(ratio "$GREP" "$COUNT")x, cpu $(ratioc "$GREP" "$COUNT")x"
 echo "facts json pass vs LC_ALL=C grep -c: wall $(ratio "$CGREP" "$FACTS")x, cpu $(ratioc "$CGREP" "$FACTS")x"
 echo "(>1: prosody-doctor is faster)"
 echo

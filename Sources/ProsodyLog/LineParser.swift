@@ -135,6 +135,18 @@ struct FormatPolicy {
     return dayClockAt(p, n, i + 4, month: m)
 }
 
+/// `Mon DD HH:MM:SS` at the line start, packed as in `HeaderParse.tsPacked` (no intermediate struct).
+@inline(__always) func classicPacked(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, Int)? {
+    guard n >= 16, p[3] == SP, p[6] == SP, isDigit(p[5]), isDigit(p[4]) || p[4] == SP, clockAt(p, n, 7) else { return nil }
+    let m = month3(p[0], p[1], p[2])
+    guard m != 0 else { return nil }
+    let day = p[4] == SP ? Int(p[5] &- 48) : d2(p, 4)
+    var v: UInt64 = 1 << 63
+    v |= UInt64(m) << 38 | UInt64(day & 31) << 33 | UInt64(d2(p, 7) & 31) << 28
+    v |= UInt64(d2(p, 10) & 63) << 22 | UInt64(d2(p, 13) & 63) << 16
+    return (v, 15)
+}
+
 /// `YYYY-MM-DD[ T]HH:MM:SS[.frac][Z|±HH:MM|±HHMM]` at i.
 func isoTimestamp(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> (LogTimestamp, Int)? {
     guard i + 19 <= n, isDigit(p[i]), isDigit(p[i + 1]), isDigit(p[i + 2]), isDigit(p[i + 3]), p[i + 4] == 45,
@@ -256,8 +268,8 @@ struct LineParser {
         var i = 0
 
         // Fast path: the default file sink, `Mon DD HH:MM:SS source\tlevel\tmessage`.
-        if let (ts, e) = classicTimestamp(p, n, 0), e < n, p[e] == SP {
-            h.time = ts
+        if let (packed, e) = classicPacked(p, n), e < n, p[e] == SP {
+            h.tsPacked = packed
             i = e + 1
             // The source ends at the first TAB, followed by `level\t`: no per-byte checks needed (a source
             // may even contain a space in this layout).
@@ -273,9 +285,9 @@ struct LineParser {
             }
             if parseSourceLevel(p, n, i, &h) { return finish(p, n, &h) }
             // Not the plain layout: try syslog/journald after the timestamp.
-            h = HeaderParse(); h.time = ts
+            h = HeaderParse(); h.tsPacked = packed
             if parseSyslog(p, n, i, &h) { return finish(p, n, &h) }
-            h = HeaderParse(); h.time = ts
+            h = HeaderParse(); h.tsPacked = packed
             return timestampOnly(p, n, i, &h)
         }
 
@@ -357,7 +369,7 @@ struct LineParser {
         if ts != nil, parseSyslog(p, n, i, &h) {
             if let priLevel { h.level = priLevel }
             if h.flags.contains(.quoted) || h.flags.contains(.damagedStart) { h.format = .fragment }
-            if container != nil || dockerTime != nil { h.format = .docker }
+            if container != nil { h.format = .docker }  // (an RFC 3339 time before a syslog ident: journalctl -o short-iso)
             return finish(p, n, &h)
         }
         // `warn Component not connected…`: a level without a source (the forum lost the first columns).

@@ -40,7 +40,14 @@ public struct RawLogEvent {
     public let lastLine: Int
     public let byteRange: Range<Int>
     public let continuationLines: Int
-    public let time: LogTimestamp?
+    /// Year from inference (`--year`, mtime), 0 if none.
+    let resolvedYear: Int
+    /// The timestamp, with an inferred year when the line had none and one could be inferred.
+    public var time: LogTimestamp? {
+        guard var t = header.time else { return nil }
+        if t.year == nil, resolvedYear != 0 { t.year = resolvedYear; t.yearInferred = true }
+        return t
+    }
     public let flags: LogEventFlags
     let header: HeaderParse
 
@@ -89,18 +96,17 @@ struct YearResolver {
     var lastMonth = 0
     var rollovers = 0
 
-    mutating func resolve(_ t: inout LogTimestamp) {
-        guard t.year == nil else { return }
+    /// The year for a timestamp without one, or 0.
+    @inline(__always) mutating func resolve(month: Int, day: Int) -> Int {
         if let fixed {
-            if lastMonth != 0, t.month + 6 <= lastMonth { rollovers += 1 }
-            lastMonth = t.month
-            t.year = fixed + rollovers
-            t.yearInferred = true
+            if lastMonth != 0, month + 6 <= lastMonth { rollovers += 1 }
+            lastMonth = month
+            return fixed + rollovers
         } else if let r = reference {
-            let later = t.month > r.month || (t.month == r.month && t.day > r.day + 1)
-            t.year = later ? r.year - 1 : r.year
-            t.yearInferred = true
+            let later = month > r.month || (month == r.month && day > r.day + 1)
+            return later ? r.year - 1 : r.year
         }
+        return 0
     }
 }
 
@@ -444,8 +450,11 @@ struct Assembler {
     mutating func flushPending() throws {
         guard pending, let lp = pLine else { return }
         pending = false
-        var t = pHeader.time
-        if t != nil { years.resolve(&t!) }
+        var year = 0
+        let packed = pHeader.tsPacked
+        if packed != 0, (packed >> 42) & 0xFFFF == 0 {
+            year = years.resolve(month: Int((packed >> 38) & 15), day: Int((packed >> 33) & 31))
+        }
         let lineBuf = UnsafeRawBufferPointer(start: lp, count: pLineLen)
         summary.events += 1
         switch pHeader.level {
@@ -460,7 +469,7 @@ struct Assembler {
         if cont.isEmpty {
             let ev = RawLogEvent(lineBytes: lineBuf, messageBytes: UnsafeRawBufferPointer(start: lp + ms, count: me - ms),
                                  firstLine: pFirst, lastLine: pLast, byteRange: pStart..<pEnd,
-                                 continuationLines: pConts, time: t, flags: pFlags, header: pHeader)
+                                 continuationLines: pConts, resolvedYear: year, flags: pFlags, header: pHeader)
             try handler(ev)
         } else {
             scratch.removeAll(keepingCapacity: true)
@@ -470,7 +479,7 @@ struct Assembler {
             let ev = scratch.withUnsafeBytes { msg in
                 RawLogEvent(lineBytes: lineBuf, messageBytes: msg,
                             firstLine: pFirst, lastLine: pLast, byteRange: pStart..<pEnd,
-                            continuationLines: pConts, time: t, flags: pFlags, header: pHeader)
+                            continuationLines: pConts, resolvedYear: year, flags: pFlags, header: pHeader)
             }
             // scratch is not touched until the handler returns.
             try handler(ev)

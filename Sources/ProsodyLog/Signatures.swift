@@ -262,10 +262,11 @@ public final class FactExtractor {
             h.format = event.format
             if event.source != nil { h.sourceStart = 0; h.sourceEnd = event.source!.raw.utf8.count }
             h.messageStart = msgStart; h.messageEnd = firstNL
+            h.time = event.time
             let ev = RawLogEvent(lineBytes: UnsafeRawBufferPointer(rebasing: raw[0..<firstNL]),
                                  messageBytes: UnsafeRawBufferPointer(rebasing: raw[msgStart...]),
                                  firstLine: event.lines.lowerBound, lastLine: event.lines.upperBound,
-                                 byteRange: event.byteRange, continuationLines: 0, time: event.time,
+                                 byteRange: event.byteRange, continuationLines: 0, resolvedYear: 0,
                                  flags: event.flags, header: h)
             extract(ev) { out.append($0) }
         }

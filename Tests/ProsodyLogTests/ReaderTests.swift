@@ -163,6 +163,13 @@ final class ReaderFormatTests: XCTestCase {
         XCTAssertEqual(evs[3].machine, "meet")
         XCTAssertEqual(evs[3].level, .info)
         XCTAssertEqual(evs[4].level, .error)
+        // journalctl -o short-iso
+        let iso = events("2026-11-29T09:12:57+0100 meet prosody[1234]: certmanager: SSL/TLS: Failed to load '/etc/prosody/certs/x.key': Permission denied")
+        XCTAssertEqual(iso.count, 1)
+        XCTAssertEqual(iso[0].format, .syslog)
+        XCTAssertEqual(iso[0].time?.utcOffset, 3600)
+        XCTAssertEqual(iso[0].machine, "meet")
+        XCTAssertEqual(iso[0].source?.raw, "certmanager")
     }
 
     func testJournalctlSyslogFixtures() throws {
