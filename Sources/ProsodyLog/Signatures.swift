@@ -20,6 +20,10 @@ public struct LogSignature: Sendable {
     public let pattern: PCRE2Pattern
     /// Constant values added to the captures.
     public let set: [String: String]
+    /// When set, this fact's captures are also handed, renamed `<carry>_<name>`, to the next fact from the
+    /// same source within `FactExtractor.carryWindow` lines (e.g. `Session token: nil` → the following
+    /// `Will verify token for user: U, room: R` gets `session_token=nil`).
+    public let carry: String?
 
     let prefixBytes: [UInt8]
     let prefilterBytes: [UInt8]
@@ -47,6 +51,7 @@ public final class SignatureSet: Sendable {
         var prefilter: String?
         var pattern: String
         var set: [String: String]?
+        var carry: String?
     }
 
     private enum LevelSpec: Decodable {
@@ -95,7 +100,7 @@ public final class SignatureSet: Sendable {
             }
             out.append(LogSignature(id: e.id, fact: e.fact, description: e.description, levels: levels,
                                     module: e.module, source: e.source, prefix: e.prefix, prefilter: e.prefilter,
-                                    pattern: pattern, set: e.set ?? [:],
+                                    pattern: pattern, set: e.set ?? [:], carry: e.carry,
                                     prefixBytes: Array((e.prefix ?? "").utf8),
                                     prefilterBytes: Array((e.prefilter ?? "").utf8),
                                     moduleBytes: Array((e.module ?? "").utf8),
@@ -151,6 +156,13 @@ public final class FactExtractor {
     }
     private let hot: UnsafeMutablePointer<Hot>
     private let hotBytes: UnsafeMutablePointer<UInt8>
+
+    /// Lines within which a carried fact is merged into the next fact of the same source.
+    public var carryWindow = 20
+    private var carried: [String: (line: Int, seq: Int, captures: [String: String])] = [:]
+    private var seq = 0
+    private var lastCarrierKey = ""
+
 
     public private(set) var factsEmitted = 0
     public private(set) var regexRuns = 0
@@ -233,6 +245,7 @@ public final class FactExtractor {
     public func extract(_ ev: RawLogEvent, _ emit: (LogFact) throws -> Void) rethrows {
         let msg = ev.messageBytes
         let li = ev.level?.rawValue ?? 4
+        seq &+= 1
         if msg.count >= 4, hasBuckets[li] {
             let k = msg.loadUnaligned(as: UInt32.self)
             let starts = bucketStart + li * (Self.bucketCount + 1)
@@ -308,9 +321,25 @@ public final class FactExtractor {
         for (k, v) in s.set where captures[k] == nil { captures[k] = v }
         let firstNL = msg.firstIndex(of: 10) ?? msg.count
         let shown = UnsafeRawBufferPointer(rebasing: msg[0..<min(firstNL, 400)])
+        let source = ev.sourceString
+        // An event without a source column (pasted fragment) takes the most recent carrier's.
+        let key = source ?? lastCarrierKey
+        if !carried.isEmpty, let c = carried[key], c.seq != seq {
+            if ev.firstLine - c.line <= carryWindow {
+                for (k, v) in c.captures where captures[k] == nil { captures[k] = v }
+            }
+            carried[key] = nil
+        }
+        if let prefix = s.carry {
+            if carried.count > 4096 { carried.removeAll() }
+            var renamed: [String: String] = [:]
+            for (k, v) in captures where !k.contains("_") || !k.hasPrefix(prefix + "_") { renamed[prefix + "_" + k] = v }
+            carried[key] = (ev.firstLine, seq, renamed)
+            lastCarrierKey = key
+        }
         factsEmitted += 1
         try emit(LogFact(signatureID: s.id, fact: s.fact, captures: captures, line: ev.firstLine,
-                         lastLine: ev.lastLine, time: ev.time, source: ev.sourceString, level: ev.level,
+                         lastLine: ev.lastLine, time: ev.time, source: source, level: ev.level,
                          message: String(decoding: shown, as: UTF8.self)))
     }
 

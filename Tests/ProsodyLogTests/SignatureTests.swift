@@ -244,8 +244,29 @@ final class SignatureTests: XCTestCase {
 
     func testFactsFromRunTogetherForumPaste() {
         let line = "Session token: nil, session room: nil\tdebug\tWill verify token for user: 5d1c@guest.meet.example.com/Xk2a, room: standup@conference.meet.example.com \tdebug\tSkipped room token verification - empty tokens are allowed\tdebug\tskip affiliation, no token"
-        let got = facts("conference.meet.example.com:token_verification\tdebug\t" + line).map(\.fact)
-        XCTAssertEqual(got, ["session-token-nil", "token-verify-attempt", "empty-token-join", "affiliation-no-token"])
+        let got = facts("conference.meet.example.com:token_verification\tdebug\t" + line)
+        XCTAssertEqual(got.map(\.fact), ["session-token-nil", "token-verify-attempt", "empty-token-join", "affiliation-no-token"])
+        XCTAssertEqual(got.map { $0.captures["session_token"] }, [nil, "nil", nil, nil])
+    }
+
+    func testCarrySessionTokenIntoTheNextFact() {
+        let text = """
+        Nov 29 10:02:11 conference.meet.example.com:token_verification\tdebug\tSession token: nil, session room: nil
+        Nov 29 10:02:11 c2s55d0c4f0\tdebug\tReceived[c2s]: <presence to='standup@conference.meet.example.com/5d1c'>
+        Nov 29 10:02:11 conference.meet.example.com:token_verification\tdebug\tWill verify token for user: 5d1c@guest.meet.example.com/Xk2a, room: standup@conference.meet.example.com 
+        Nov 29 10:02:11 conference.meet.example.com:token_verification\tdebug\tSkipped room token verification - empty tokens are allowed
+        Nov 29 10:02:12 conference.meet.example.com:token_verification\tdebug\tSession token: eyJ.eyJ.c2ln, session room: standup
+        Nov 29 10:02:12 conference.meet.example.com:token_verification\tdebug\tToken not required from admin user: focus@auth.meet.example.com/focus
+        """
+        let f = facts(text)
+        XCTAssertEqual(f.map(\.fact), ["session-token-nil", "token-verify-attempt", "empty-token-join", "session-token-present", "token-admin-skip"])
+        XCTAssertEqual(f[0].captures["token"], "nil")
+        XCTAssertEqual(f[1].captures["session_token"], "nil")
+        XCTAssertEqual(f[1].captures["user"], "5d1c@guest.meet.example.com/Xk2a")
+        XCTAssertEqual(f[1].captures["room"], "standup@conference.meet.example.com")
+        XCTAssertNil(f[2].captures["session_token"])  // consumed by the first following fact
+        XCTAssertEqual(f[4].captures["session_token"], "eyJ.eyJ.c2ln")
+        XCTAssertEqual(f[4].captures["session_room"], "standup")
     }
 
     func testOwnedEventPath() {
