@@ -112,7 +112,7 @@ struct YearResolver {
 
 /// Streams Prosody logs: files (mmap), pipes/stdin and gzip (by magic bytes), in constant memory.
 /// Events are delivered to a callback, in order; see `RawLogEvent` for the lifetime of their bytes.
-public final class LogReader {
+public final class LogReader: Sendable {
     public let options: LogReaderOptions
 
     public init(options: LogReaderOptions = LogReaderOptions()) {
