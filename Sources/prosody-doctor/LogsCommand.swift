@@ -1,4 +1,5 @@
 import ArgumentParser
+import Doctor
 import Foundation
 import ProsodyLog
 
@@ -90,24 +91,16 @@ struct LogsCommand: ParsableCommand {
         if failed { throw ExitCode(2) }
     }
 
-    /// The signature catalogue. Without --signatures: $PROSODY_DOCTOR_LOG_SIGNATURES, then
-    /// rules/log-signatures.yml next to the build directory or the current directory.
-    /// (The Doctor module embeds rules/*.yml; when it exposes them this should use that text.)
+    /// The signature catalogue: --signatures FILE, else $PROSODY_DOCTOR_LOG_SIGNATURES,
+    /// else the rules/log-signatures.yml embedded in the binary.
     static func signatureYAML(path: String?) throws -> String {
-        if let path { return try String(contentsOfFile: path, encoding: .utf8) }
-        var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["PROSODY_DOCTOR_LOG_SIGNATURES"] { candidates.append(env) }
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        var dir = exe
-        for _ in 0..<5 {
-            candidates.append(dir.appendingPathComponent("rules/log-signatures.yml").path)
-            dir = dir.deletingLastPathComponent()
+        if let path = path ?? ProcessInfo.processInfo.environment["PROSODY_DOCTOR_LOG_SIGNATURES"] {
+            return try String(contentsOfFile: path, encoding: .utf8)
         }
-        candidates.append(FileManager.default.currentDirectoryPath + "/rules/log-signatures.yml")
-        for c in candidates where FileManager.default.fileExists(atPath: c) {
-            return try String(contentsOfFile: c, encoding: .utf8)
+        guard let text = RuleCatalogue.embeddedFile(named: "log-signatures.yml") else {
+            throw ValidationError("this build has no embedded log signatures; pass --signatures rules/log-signatures.yml")
         }
-        throw ValidationError("log signatures not found; pass --signatures rules/log-signatures.yml")
+        return text
     }
 
     static func write(_ e: LogEvent, file: String, to out: OutputBuffer, json: Bool) {
