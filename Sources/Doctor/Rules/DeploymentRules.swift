@@ -57,6 +57,7 @@ enum DeploymentRules {
         RuleImplementation("DPL912", check: jicofoJWTWithoutTokenAuth),
         RuleImplementation("DPL913", check: guestDomainUsesToken),
         RuleImplementation("DPL914", check: jicofoClientDomainNotAHost),
+        RuleImplementation("DPL915", check: jicofoAuthMakesTokenHoldersOwners),
     ]
 
     // MARK: - Helpers
@@ -200,6 +201,20 @@ enum DeploymentRules {
             "jicofo authentication is enabled (\(auth.typeText ?? "XMPP"), domain \"\(domain)\") while VirtualHost \"\(host.name)\" accepts sessions without a token (allow_empty_token): jicofo treats every user on \"\(host.name)\" as authenticated, so anyone, with or without a token, can create rooms and becomes moderator.",
             at: location(origin), related: related,
             fix: FixSuggestion("Disable jicofo authentication (jicofo.authentication.enabled = false, or remove org.jitsi.jicofo.auth.URL) and keep guests apart (guest VirtualHost + anonymousdomain + muc_wait_for_host), or set allow_empty_token = false."),
+            confidence: .certain)]
+    }
+
+    static func jicofoAuthMakesTokenHoldersOwners(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
+        guard let (configuration, deployment) = Self.context(context), let auth = deployment.jicofo?.authentication,
+              auth.enabled, let origin = auth.origin, let (domain, _) = jicofoLoginDomain(deployment),
+              let host = virtualHost(domain, in: configuration) else { return [] }
+        let (method, authOption) = authentication(of: host, in: configuration)
+        guard method == "token", allowsEmptyToken(host, in: configuration) == nil else { return [] }
+        return [factory.make(
+            "jicofo authentication is enabled (\(auth.typeText ?? "XMPP"), domain \"\(domain)\") on the token host \"\(host.name)\": jicofo makes every token holder an owner (moderator), whatever the token's moderator/affiliation claims say.",
+            at: location(origin),
+            related: authOption.map { [RelatedLocation($0.location, note: "authentication = \"token\" here")] } ?? [],
+            fix: FixSuggestion("If tokens should decide who is moderator, disable jicofo authentication and auto-owner and load token_affiliation on the MUC; otherwise nothing to do."),
             confidence: .certain)]
     }
 
