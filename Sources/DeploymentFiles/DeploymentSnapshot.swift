@@ -108,3 +108,42 @@ public struct DeploymentSnapshot: Sendable {
         return snapshot
     }
 }
+
+extension DeploymentSnapshot {
+    /// One line per file read, for `diagnose` output (no secrets: only domains and flags).
+    public var summary: [String] {
+        var lines: [String] = []
+        if let jicofo {
+            let files = [jicofo.hoconPath, jicofo.propertiesPath].compactMap { $0 }.joined(separator: ", ")
+            if let auth = jicofo.authentication {
+                let state = auth.enabled ? "enabled, type \(auth.typeText ?? auth.kind.rawValue), domain \(auth.loginURL ?? "unset")" : "disabled"
+                lines.append("jicofo (\(files)): authentication \(state); auto-owner \(jicofo.autoOwnerEnabled ? "on" : "off")")
+            } else {
+                lines.append("jicofo (\(files)): no authentication settings; auto-owner \(jicofo.autoOwnerEnabled ? "on" : "off")")
+            }
+        }
+        for js in configJS {
+            let hosts = ["hosts.domain", "hosts.anonymousdomain", "hosts.authdomain", "hosts.muc"].compactMap { key in
+                js.values[key].map { "\(key.replacingOccurrences(of: "hosts.", with: ""))=\($0.text)" }
+            }
+            lines.append("config.js (\(js.path)): \(hosts.isEmpty ? "no hosts found" : hosts.joined(separator: " "))")
+        }
+        for site in nginx {
+            let bosh = site.locations.filter(\.isBOSH).count
+            let ws = site.locations.filter(\.isWebSocket).count
+            lines.append("nginx (\(site.path)): \(bosh) BOSH and \(ws) WebSocket locations")
+        }
+        for path in certificates.keys.sorted() {
+            guard let facts = certificates[path]?.facts else { continue }
+            switch facts {
+            case .certificate(let info):
+                lines.append("certificate \(path): \(info.names.joined(separator: ", ")), valid until \(info.notAfter)")
+            case .missing: lines.append("certificate \(path): missing")
+            case .unreadable(let reason): lines.append("certificate \(path): unreadable (\(reason))")
+            case .invalid(let reason): lines.append("certificate \(path): invalid (\(reason))")
+            }
+        }
+        for failure in unreadable { lines.append(failure.description) }
+        return lines
+    }
+}

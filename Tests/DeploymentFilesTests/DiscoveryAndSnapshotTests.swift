@@ -65,6 +65,11 @@ final class DiscoveryAndSnapshotTests: XCTestCase {
         XCTAssertEqual(snapshot.nginx.first?.serverNames, ["meet.example.com"])
         XCTAssertEqual(snapshot.certificates.values.first?.facts, .missing)
         XCTAssertEqual(snapshot.unreadable, [.missing(path: root.path + "/etc/jitsi/meet/vanished-config.js")])
+        let summary = snapshot.summary.joined(separator: "\n")
+        XCTAssertTrue(summary.contains("authentication enabled, type JWT, domain meet.example.com"), summary)
+        XCTAssertTrue(summary.contains("domain=meet.example.com muc=conference.meet.example.com"), summary)
+        XCTAssertTrue(summary.contains("1 BOSH and 0 WebSocket locations"), summary)
+        XCTAssertTrue(summary.contains("missing.crt: missing"), summary)
     }
 
     func testBinaryFileIsRecordedNotRead() throws {
