@@ -1,3 +1,5 @@
+import Foundation
+
 /// A value assigned in config.js, evaluated as far as string literals go.
 public struct ConfigJSValue: Sendable, Hashable {
     /// String literals concatenated; identifiers (`subdomain`, `subdir`) left out
@@ -246,6 +248,18 @@ public enum ConfigJSReader {
             expectOperand.toggle()
         }
         if isString && !parts.contains(where: { $0.kind == .string || $0.kind == .template }) { isString = false }
+        // nginx SSI inside a string (`'conference.<!--# echo var="subdomain" default="" -->meet.example.com'`):
+        // nginx replaces it (with "" on the root site); keep the variable name as unresolved.
+        while isString, let open = text.range(of: "<!--#"), let close = text.range(of: "-->", range: open.upperBound..<text.endIndex) {
+            let directive = text[open.upperBound..<close.lowerBound]
+            var name = "ssi"
+            if let v = directive.range(of: "var=\"") ?? directive.range(of: "var='"),
+               let end = directive[v.upperBound...].firstIndex(where: { $0 == "\"" || $0 == "'" }) {
+                name = String(directive[v.upperBound..<end])
+            }
+            unresolved.append(name)
+            text.removeSubrange(open.lowerBound..<close.upperBound)
+        }
         if !isString {
             text = parts.count == 1 ? parts[0].text : raw
             unresolved = []

@@ -107,7 +107,9 @@ final class ConfigJSReaderTests: XCTestCase {
         XCTAssertNil(freebsd["hosts.anonymousdomain"])
 
         let ssi = try read("zhengyi0802__webrtc01-site__etc__jitsi__meet__webrtc01.mundi-tv.tk-config.js")
-        XCTAssertEqual(ssi["hosts.muc"]?.text, "conference.<!--# echo var=\"subdomain\" default=\"\" -->webrtc01.mundi-tv.tk")
+        XCTAssertEqual(ssi["hosts.muc"]?.text, "conference.webrtc01.mundi-tv.tk", "the SSI echo is replaced by its default")
+        XCTAssertEqual(ssi["hosts.muc"]?.unresolved, ["subdomain"])
+        XCTAssertTrue(ssi["hosts.muc"]?.raw.contains("<!--# echo") ?? false)
         XCTAssertEqual(ssi["hosts.muc"]?.line, 27)
 
         let swarm = try read("tle211212__swarm-jitsi-meet__jitsi-meet-cfg__web__config.js")
