@@ -73,6 +73,9 @@ public struct DeploymentSnapshot: Sendable {
 
     /// Reads the discovered files and the certificate paths (already resolved against
     /// the Prosody config directory). Missing or unreadable files are recorded, never thrown.
+    /// With a `root` other than "/" (`diagnose --root DIR`), absolute certificate paths
+    /// the config names (`/etc/prosody/certs/x.crt`) are read under the root; the snapshot
+    /// keeps them keyed by the path as written for Prosody.
     public static func load(files: DiscoveredFiles, certificatePaths: [String] = [], now: Date = Date()) -> DeploymentSnapshot {
         var snapshot = DeploymentSnapshot(now: now)
         var hocon: HOCONDocument?
@@ -103,10 +106,18 @@ public struct DeploymentSnapshot: Sendable {
             if let content = text(path) { snapshot.nginx.append(NginxFacts(path: path, document: NginxReader.read(content))) }
         }
         for path in certificatePaths where snapshot.certificates[path] == nil {
-            snapshot.certificates[path] = CertificateFileFacts(path: path, facts: CertificateReader.read(path: path))
+            snapshot.certificates[path] = CertificateFileFacts(path: path,
+                                                               facts: CertificateReader.read(path: rerooted(path, under: files.root)))
         }
         return snapshot
     }
+}
+
+/// `/etc/x` under root `/srv/copy` is `/srv/copy/etc/x`; paths already under the root stay.
+func rerooted(_ path: String, under root: String) -> String {
+    let base = root.hasSuffix("/") ? String(root.dropLast()) : root
+    guard !base.isEmpty, path.hasPrefix("/"), !path.hasPrefix(base + "/") else { return path }
+    return base + path
 }
 
 extension DeploymentSnapshot {

@@ -72,6 +72,24 @@ final class DiscoveryAndSnapshotTests: XCTestCase {
         XCTAssertTrue(summary.contains("missing.crt: missing"), summary)
     }
 
+    func testCertificatePathsAreReadUnderTheRoot() throws {
+        let relative = "etc/prosody/certs/meet.example.com.crt"
+        let certificate = try TestCertificates.make(names: ["meet.example.com"], notBefore: Date() - 60, notAfter: Date() + 86_400)
+        try Data(certificate.pem.utf8).write(to: root.appendingPathComponent("etc/prosody").appendingPathComponent("certs.crt"))
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("etc/prosody/certs"), withIntermediateDirectories: true)
+        try Data(certificate.pem.utf8).write(to: root.appendingPathComponent(relative))
+        let found = DeploymentDiscovery.discover(root: root.path + "/")
+        let asWritten = "/" + relative
+        let alreadyRooted = root.path + "/etc/prosody/certs.crt"
+        let snapshot = DeploymentSnapshot.load(files: found, certificatePaths: [asWritten, alreadyRooted])
+        XCTAssertNotNil(snapshot.certificates[asWritten]?.facts.info, "\(String(describing: snapshot.certificates[asWritten]))")
+        XCTAssertNotNil(snapshot.certificates[alreadyRooted]?.facts.info)
+        XCTAssertEqual(rerooted("/etc/x", under: "/"), "/etc/x")
+        XCTAssertEqual(rerooted("/etc/x", under: "/srv/copy/"), "/srv/copy/etc/x")
+        XCTAssertEqual(rerooted("/srv/copy/etc/x", under: "/srv/copy"), "/srv/copy/etc/x")
+        XCTAssertEqual(rerooted("certs/x", under: "/srv/copy"), "certs/x")
+    }
+
     func testBinaryFileIsRecordedNotRead() throws {
         let path = root.appendingPathComponent("etc/jitsi/jicofo/jicofo.conf")
         try Data([0x00, 0x01, 0x02, 0xFF]).write(to: path)
