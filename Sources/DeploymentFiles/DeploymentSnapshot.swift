@@ -96,8 +96,11 @@ public struct DeploymentSnapshot: Sendable {
             properties = PropertiesReader.read(content)
             propertiesPath = path
         }
-        if hocon != nil || properties != nil {
-            snapshot.jicofo = JicofoSettings(hocon: hocon, hoconPath: hoconPath, properties: properties, propertiesPath: propertiesPath)
+        var environment: PropertiesDocument?
+        if let path = files.jicofoEnvironment, let content = text(path) { environment = PropertiesReader.read(content) }
+        if hocon != nil || properties != nil || environment != nil {
+            snapshot.jicofo = JicofoSettings(hocon: hocon, hoconPath: hoconPath, properties: properties, propertiesPath: propertiesPath,
+                                             environment: environment, environmentPath: files.jicofoEnvironment)
         }
         for path in files.configJS {
             if let content = text(path) { snapshot.configJS.append(ConfigJSFacts(path: path, document: ConfigJSReader.read(content))) }

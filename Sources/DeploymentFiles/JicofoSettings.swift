@@ -4,6 +4,8 @@ public enum JicofoSource: String, Sendable, Hashable {
     case hocon
     /// `sip-communicator.properties` (legacy keys, still read by jicofo and read first).
     case properties
+    /// The shell env file `/etc/jitsi/jicofo/config` (Debian, before 2022-10).
+    case environment
 }
 
 /// A jicofo setting with the file and line it was read from.
@@ -119,7 +121,10 @@ public struct JicofoSettings: Sendable, Hashable {
     /// `jicofo.xmpp.client.xmpp-domain`.
     public var xmppDomain: JicofoSetting?
 
-    public init(hocon: HOCONDocument?, hoconPath: String?, properties: PropertiesDocument?, propertiesPath: String?) {
+    /// `environment` is the legacy shell env file `/etc/jitsi/jicofo/config` (`JICOFO_AUTH_DOMAIN`
+    /// names focus's domain there before jicofo.conf held the XMPP client settings).
+    public init(hocon: HOCONDocument?, hoconPath: String?, properties: PropertiesDocument?, propertiesPath: String?,
+                environment: PropertiesDocument? = nil, environmentPath: String? = nil) {
         self.hoconPath = hocon == nil ? nil : hoconPath
         self.propertiesPath = properties == nil ? nil : propertiesPath
         authentication = JicofoAuthentication.derive(hocon: hocon, hoconPath: hoconPath,
@@ -140,6 +145,10 @@ public struct JicofoSettings: Sendable, Hashable {
                                  source: .hocon, key: key)
         }
         clientDomain = hoconSetting("jicofo.xmpp.client.domain")
+        if clientDomain == nil, let entry = environment?["JICOFO_AUTH_DOMAIN"] {
+            clientDomain = JicofoSetting(value: entry.value.trimmingQuotes, file: environmentPath ?? "config", line: entry.line,
+                                         source: .environment, key: entry.key)
+        }
         xmppDomain = hoconSetting("jicofo.xmpp.client.xmpp-domain")
     }
 }

@@ -59,6 +59,8 @@ final class DiscoveryAndSnapshotTests: XCTestCase {
         XCTAssertEqual(snapshot.jicofo?.authentication?.kind, .jwt)
         XCTAssertEqual(snapshot.jicofo?.authentication?.origin?.line, 3)
         XCTAssertEqual(snapshot.jicofo?.authentication?.origin?.file, found.jicofoConf)
+        XCTAssertEqual(snapshot.jicofo?.clientDomain?.value, "auth.meet.example.com")
+        XCTAssertEqual(snapshot.jicofo?.clientDomain?.source, .environment)
         XCTAssertEqual(snapshot.configJS.first?.domain?.text, "meet.example.com")
         XCTAssertEqual(snapshot.configJS.first?.muc?.line, 1)
         XCTAssertEqual(snapshot.nginx.first?.locations.first?.proxyPassDropsQuery, true)

@@ -114,6 +114,16 @@ final class DeploymentRulesTests: XCTestCase {
         let findings = try run(prosody, files: DiscoveredFiles(jicofoConf: pogini))
         XCTAssertEqual(findings.map(\.ruleID), ["DPL914"])
         XCTAssertTrue(findings[0].message.contains("focus@auth.meet.jitsi"))
+        XCTAssertEqual(findings[0].location?.file, pogini)
+
+        // Debian before 2022-10: focus's domain is in /etc/jitsi/jicofo/config.
+        let env = try corpus("jicofo/zhengyi0802__webrtc01-site__etc__jitsi__jicofo__config")
+        let legacy = try run("VirtualHost \"webrtc01.mundi-tv.tk\"\n", files: DiscoveredFiles(jicofoEnvironment: env))
+        XCTAssertEqual(legacy.map(\.ruleID), ["DPL914"])
+        XCTAssertEqual(legacy.first?.location?.line, 15)
+        XCTAssertEqual(legacy.first?.fix?.message.hasPrefix("Set JICOFO_AUTH_DOMAIN"), true)
+        XCTAssertTrue(try run("VirtualHost \"webrtc01.mundi-tv.tk\"\nVirtualHost \"auth.webrtc01.mundi-tv.tk\"\n",
+                              files: DiscoveredFiles(jicofoEnvironment: env)).isEmpty)
 
         let swarm = try corpus("jicofo/tle211212__swarm-jitsi-meet__jitsi-meet-cfg__jicofo__sip-communicator.properties")
         let web = try write("config.hosts.domain = 'meetjitsi';\n", "s-config.js")

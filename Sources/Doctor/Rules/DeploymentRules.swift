@@ -268,7 +268,7 @@ enum DeploymentRules {
         return [factory.make(
             "jicofo logs in as focus@\(setting.value) (\(setting.key)) but the Prosody config has no VirtualHost \"\(setting.value)\" (VirtualHosts: \(hostList(configuration))): focus cannot log in and no conference starts.",
             at: location(setting), related: [],
-            fix: FixSuggestion("Set jicofo.xmpp.client.domain to the auth VirtualHost holding the focus account (usually \"auth.<domain>\")."),
+            fix: FixSuggestion("Set \(setting.key) to the auth VirtualHost holding the focus account (usually \"auth.<domain>\")."),
             confidence: .likely)]
     }
 
