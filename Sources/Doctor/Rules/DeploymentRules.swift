@@ -58,6 +58,7 @@ enum DeploymentRules {
         RuleImplementation("DPL913", check: guestDomainUsesToken),
         RuleImplementation("DPL914", check: jicofoClientDomainNotAHost),
         RuleImplementation("DPL915", check: jicofoAuthMakesTokenHoldersOwners),
+        RuleImplementation("DPL916", check: focusNotAComponent),
     ]
 
     // MARK: - Helpers
@@ -176,6 +177,20 @@ enum DeploymentRules {
                                 related: related,
                                 fix: FixSuggestion("Set hosts.muc to the Prosody MUC component (\(mucs.first.map { "'\($0.name)'" } ?? "Component \"conference.<domain>\" \"muc\"")), keeping any '+ subdomain +' tenant part."),
                                 confidence: value.unresolved.isEmpty ? .certain : .likely)
+        }
+    }
+
+    static func focusNotAComponent(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
+        guard let (configuration, deployment) = Self.context(context), !configuration.virtualHosts.isEmpty else { return [] }
+        return deployment.configJS.compactMap { js in
+            guard let value = js.focus, let host = hostName(value), anySection(host, in: configuration) == nil else { return nil }
+            let focus = configuration.sections.first { $0.name.hasPrefix("focus.") && $0.componentModule != nil }
+            return factory.make(
+                "config.js hosts.focus is \"\(host)\" but the Prosody config declares no \"\(host)\"\(focus.map { " (the focus component is \"\($0.name)\")" } ?? ""): the client's conference requests go nowhere and the page waits for the focus.",
+                at: location(js.path, value.line),
+                related: focus.flatMap { declaration($0, note: "focus component declared here") }.map { [$0] } ?? [],
+                fix: FixSuggestion("Set hosts.focus to the focus component (\(focus.map { "'\($0.name)'" } ?? "Component \"focus.<domain>\" \"client_proxy\"")), or remove it (the default is focus.<domain>)."),
+                confidence: .likely)
         }
     }
 
