@@ -1,3 +1,4 @@
+import DeploymentFiles
 import ProsodyConfig
 
 /// Which Prosody the rules should assume (version-dependent rules read it).
@@ -16,6 +17,9 @@ public struct AnalysisContext: Sendable {
     public var isJitsi: Bool
     /// Honour `-- prosody-doctor: ignore[...]` comments (off with `--ignore-inline`).
     public var inlineSuppressions: Bool = true
+    /// The files around Prosody (jicofo, config.js, nginx, certificates) when they were read;
+    /// nil when only the Prosody config is checked (cross-file rules then say nothing).
+    public var deployment: DeploymentSnapshot? = nil
 
     public init(configuration: ProsodyConfiguration?, sources: SourceFiles = SourceFiles(),
                 prosodyRelease: ProsodyRelease = .v0_12, isJitsi: Bool? = nil) {

@@ -3,4 +3,5 @@ public enum RuleRegistry {
     public static let all: [RuleImplementation] =
         StructureRules.all
         + SuppressionRules.all
+        + DeploymentRules.all
 }
