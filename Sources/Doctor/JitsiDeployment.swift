@@ -1,3 +1,4 @@
+import LuaSyntax
 import ProsodyConfig
 
 /// Facts about a Jitsi Meet layout read off the config model.
@@ -15,5 +16,387 @@ public enum JitsiDeployment {
             if let auth = section["authentication"]?.stringValue, auth == "token" || auth == "jitsi-anonymous" { return true }
         }
         return configuration.sections.contains { $0.name.hasPrefix("focus.") || $0.name.hasPrefix("auth.") && $0.isVirtualHost }
+    }
+
+    // MARK: - Prosody's module selection (prosody-semantics §1.6)
+
+    /// Modules Prosody loads on every host unless disabled (0.12; 13 drops `posix`).
+    static let autoloadModules: Set<String> = ["posix", "presence", "message", "iq", "offline", "c2s", "s2s",
+                                               "s2s_auth_certs"]
+    /// Global modules a Component inherits.
+    static let inheritableModules: Set<String> = ["tls", "saslauth", "dialback", "iq", "s2s", "s2s_bidi", "smacks",
+                                                  "server_contact_info"]
+
+    /// The modules Prosody's modulemanager loads on a section (global lists, the host's own
+    /// lists with global fallback, components inheriting only a few global modules).
+    public static func modules(of section: ConfigSection, in configuration: ProsodyConfiguration) -> Set<String> {
+        let global = configuration.global
+        let globalEnabled = Set(global["modules_enabled"]?.stringList ?? [])
+        let globalDisabled = Set(global["modules_disabled"]?.stringList ?? [])
+        if section.isGlobal { return autoloadModules.union(globalEnabled).subtracting(globalDisabled) }
+        var inherited = autoloadModules.union(globalEnabled).subtracting(globalDisabled)
+        if section.componentModule != nil { inherited.formIntersection(inheritableModules) }
+        let hostEnabled = Set((section["modules_enabled"] ?? global["modules_enabled"])?.stringList ?? [])
+        let hostDisabled = Set((section["modules_disabled"] ?? global["modules_disabled"])?.stringList ?? [])
+        var result = inherited.union(hostEnabled).subtracting(hostDisabled)
+        if let component = section.componentModule, component != "component" { result.insert(component) }
+        return result
+    }
+
+    /// Where a module got enabled for a section: the section's own `modules_enabled`, else the
+    /// global one (only for VirtualHosts, or inheritable modules).
+    public static func moduleSource(_ module: String, of section: ConfigSection,
+                                    in configuration: ProsodyConfiguration) -> ConfigOption? {
+        if let own = section.option("modules_enabled"), own.value.stringList?.contains(module) == true { return own }
+        if let global = configuration.global.option("modules_enabled"), global.value.stringList?.contains(module) == true,
+           section.componentModule == nil || inheritableModules.contains(module) {
+            return global
+        }
+        return nil
+    }
+
+    // MARK: - Hosts and MUCs
+
+    /// The host mod_token_verification reads its options from: the component name without its
+    /// first label, where the first label is a run of alphanumerics and exactly one character
+    /// (normally the dot) is skipped after it. nil when the name does not start that way.
+    public static func parentHost(of name: String) -> String? {
+        let scalars = Array(name.unicodeScalars)
+        var index = 0
+        while index < scalars.count, isAlphanumeric(scalars[index]) { index += 1 }
+        guard index > 0, index + 1 < scalars.count else { return nil }
+        var rest = String.UnicodeScalarView()
+        rest.append(contentsOf: scalars[(index + 1)...])
+        return String(rest)
+    }
+
+    /// Whether the first label is made only of letters and digits (so the parent is the rest after the dot).
+    public static func firstLabelIsAlphanumeric(_ name: String) -> Bool {
+        guard let dot = name.firstIndex(of: ".") else { return false }
+        let label = name[..<dot]
+        return !label.isEmpty && label.unicodeScalars.allSatisfy(isAlphanumeric)
+    }
+
+    static func isAlphanumeric(_ s: Unicode.Scalar) -> Bool {
+        (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9")
+    }
+
+    static func firstLabel(_ name: String) -> String {
+        String(name.split(separator: ".", maxSplits: 1).first ?? Substring(name))
+    }
+}
+
+/// A read-only view of the Jitsi roles in one configuration: which host is the token host,
+/// which MUC is the conference MUC, which hosts serve guests.
+public struct JitsiLayout: Sendable {
+    public let configuration: ProsodyConfiguration
+
+    public init(_ configuration: ProsodyConfiguration) { self.configuration = configuration }
+
+    public static let tokenOptionNames: [String] = [
+        "app_id", "app_secret", "asap_key_server", "cache_keys_url", "signature_algorithm", "allow_empty_token",
+        "enable_domain_verification", "asap_accepted_issuers", "asap_accepted_audiences", "asap_require_room_claim",
+    ]
+
+    /// Modules that map verified token claims to MUC affiliations/roles.
+    public static let tokenRoleModules: Set<String> = ["token_affiliation", "token_affiliation_legacy",
+                                                       "token_moderation", "token_owner_party"]
+
+    public func modules(of section: ConfigSection) -> Set<String> {
+        JitsiDeployment.modules(of: section, in: configuration)
+    }
+
+    public func moduleSource(_ module: String, of section: ConfigSection) -> ConfigOption? {
+        JitsiDeployment.moduleSource(module, of: section, in: configuration)
+    }
+
+    /// `config.get(host, name)`: the section's value, else the global one.
+    public func option(_ name: String, in section: ConfigSection) -> ConfigOption? {
+        section.option(name) ?? configuration.global.option(name)
+    }
+
+    public func string(_ name: String, in section: ConfigSection) -> String? {
+        option(name, in: section)?.value.stringValue
+    }
+
+    public func isTrue(_ name: String, in section: ConfigSection) -> Bool {
+        option(name, in: section)?.value.isTruthy == true
+    }
+
+    /// The authentication provider of a VirtualHost (Prosody's default is internal_hashed).
+    public func authentication(of host: ConfigSection) -> String {
+        string("authentication", in: host) ?? "internal_hashed"
+    }
+
+    public func section(_ name: String) -> ConfigSection? {
+        configuration.sections.first { $0.name == name }
+    }
+
+    public func virtualHost(_ name: String) -> ConfigSection? {
+        configuration.sections.first { $0.name == name && $0.isVirtualHost }
+    }
+
+    public var tokenHosts: [ConfigSection] {
+        configuration.virtualHosts.filter { authentication(of: $0) == "token" }
+    }
+
+    public var mucComponents: [ConfigSection] {
+        configuration.sections.filter { $0.componentModule == "muc" }
+    }
+
+    /// Names given by an option anywhere (global, hosts, components).
+    func namesGiven(by option: String) -> Set<String> {
+        var names = Set<String>()
+        for section in [configuration.global] + configuration.sections {
+            if let value = section[option]?.stringValue { names.insert(value) }
+        }
+        return names
+    }
+
+    /// Lobby and breakout MUCs: named by `lobby_muc` / `breakout_rooms_muc`, or called lobby.* / breakout.*.
+    public func isCompanionMUC(_ section: ConfigSection) -> Bool {
+        if namesGiven(by: "lobby_muc").contains(section.name) || namesGiven(by: "breakout_rooms_muc").contains(section.name) {
+            return true
+        }
+        let label = JitsiDeployment.firstLabel(section.name)
+        return label == "lobby" || label == "breakout"
+    }
+
+    public func companionKind(_ section: ConfigSection) -> String? {
+        if namesGiven(by: "lobby_muc").contains(section.name) || JitsiDeployment.firstLabel(section.name) == "lobby" {
+            return "lobby"
+        }
+        if namesGiven(by: "breakout_rooms_muc").contains(section.name)
+            || JitsiDeployment.firstLabel(section.name) == "breakout" {
+            return "breakout"
+        }
+        return nil
+    }
+
+    /// The jicofo/jvb brewery MUC (internal.auth.D, docker internal-muc.D).
+    public func isInternalMUC(_ section: ConfigSection) -> Bool {
+        let label = JitsiDeployment.firstLabel(section.name)
+        if label == "internal" || label == "internal-muc" { return true }
+        if let parent = JitsiDeployment.parentHost(of: section.name), JitsiDeployment.firstLabel(parent) == "auth" {
+            return true
+        }
+        return false
+    }
+
+    /// MUC components that hold conferences (not lobby, breakout or the internal brewery).
+    public var conferenceMUCs: [ConfigSection] {
+        mucComponents.filter { !isCompanionMUC($0) && !isInternalMUC($0) }
+    }
+
+    /// The conference MUC of a VirtualHost: its `main_muc`, else a conference MUC one label below it.
+    public func conferenceMUC(of host: ConfigSection) -> ConfigSection? {
+        if let named = string("main_muc", in: host), let muc = section(named), muc.componentModule == "muc" {
+            return muc
+        }
+        let candidates = conferenceMUCs.filter { JitsiDeployment.parentHost(of: $0.name) == host.name }
+        return candidates.first { modules(of: $0).contains("token_verification") } ?? candidates.first
+    }
+
+    /// The main conference MUC of the deployment.
+    public var mainMUC: ConfigSection? {
+        let conference = conferenceMUCs
+        if let explicit = configuration.global["muc_mapper_domain"]?.stringValue,
+           let muc = conference.first(where: { $0.name == explicit }) { return muc }
+        if let base = configuration.global["muc_mapper_domain_base"]?.stringValue {
+            let prefix = configuration.global["muc_mapper_domain_prefix"]?.stringValue ?? "conference"
+            if let muc = conference.first(where: { $0.name == "\(prefix).\(base)" }) { return muc }
+            if let host = virtualHost(base), let muc = conferenceMUC(of: host) { return muc }
+        }
+        for host in tokenHosts {
+            if let muc = conferenceMUC(of: host) { return muc }
+        }
+        for host in configuration.virtualHosts {
+            if let named = host["main_muc"]?.stringValue, let muc = conference.first(where: { $0.name == named }) {
+                return muc
+            }
+        }
+        return conference.count == 1 ? conference.first : nil
+    }
+
+    /// The VirtualHost the main MUC belongs to (the one users with tokens connect to).
+    public var mainHost: ConfigSection? {
+        if let muc = mainMUC, let parent = JitsiDeployment.parentHost(of: muc.name), let host = virtualHost(parent) {
+            return host
+        }
+        if let base = configuration.global["muc_mapper_domain_base"]?.stringValue, let host = virtualHost(base) {
+            return host
+        }
+        let tokens = tokenHosts
+        return tokens.count == 1 ? tokens.first : nil
+    }
+
+    /// VirtualHosts that own a conference MUC (one label below them).
+    public var hostsWithConferenceMUC: Set<String> {
+        Set(conferenceMUCs.compactMap { JitsiDeployment.parentHost(of: $0.name) })
+    }
+
+    /// VirtualHosts serving tokenless guests besides the main host: anonymous / jitsi-anonymous /
+    /// token hosts that own no conference MUC, or hosts called guest.*.
+    public var guestHosts: [ConfigSection] {
+        guard let main = mainHost else { return [] }
+        let owners = hostsWithConferenceMUC
+        return configuration.virtualHosts.filter { host in
+            guard host.name != main.name, !owners.contains(host.name) else { return false }
+            let auth = authentication(of: host)
+            if JitsiDeployment.firstLabel(host.name) == "guest" { return true }
+            return auth == "anonymous" || auth == "jitsi-anonymous" || auth == "token"
+        }
+    }
+
+    /// Hosts whose options the token library reads: token hosts (mod_auth_token) and the parent
+    /// hosts of MUCs loading token_verification, each with why it is read.
+    public var tokenReaders: [(host: ConfigSection, reason: TokenReaderReason)] {
+        var result: [(ConfigSection, TokenReaderReason)] = []
+        var seen = Set<String>()
+        for host in tokenHosts where seen.insert(host.name).inserted {
+            result.append((host, .authentication))
+        }
+        for muc in mucComponents where modules(of: muc).contains("token_verification") {
+            guard let parent = JitsiDeployment.parentHost(of: muc.name), let host = virtualHost(parent) else { continue }
+            if seen.insert(host.name).inserted { result.append((host, .verifierParent(muc))) }
+        }
+        return result
+    }
+
+    public enum TokenReaderReason: Sendable {
+        case authentication
+        case verifierParent(ConfigSection)
+    }
+
+    /// The bare JIDs of the focus (jicofo) user: client_proxy targets, and focus@ admins of the conference MUCs.
+    public var focusJIDs: [(jid: String, option: ConfigOption)] {
+        var result: [(String, ConfigOption)] = []
+        for component in configuration.components where component.componentModule == "client_proxy" {
+            if let target = component.option("target_address"), let jid = target.value.stringValue {
+                result.append((jid, target))
+            }
+        }
+        return result
+    }
+
+    /// The admins of a section as Prosody sees them: its own list plus the global list.
+    public func admins(of section: ConfigSection) -> Set<String> {
+        Set(section["admins"]?.stringList ?? []).union(configuration.global["admins"]?.stringList ?? [])
+    }
+
+    public func declaration(of section: ConfigSection) -> SourceLocation? {
+        section.declarations.first
+    }
+
+    public func kindDescription(of section: ConfigSection) -> String {
+        switch section.kind {
+        case .global: "the global section"
+        case .virtualHost: "VirtualHost \"\(section.name)\""
+        case .component(let module):
+            module == "component" ? "Component \"\(section.name)\"" : "Component \"\(section.name)\" \"\(module)\""
+        }
+    }
+}
+
+/// Mechanical edits computed from the source text (no guessing: nil when the text is not as expected).
+public enum JitsiEdits {
+    static func bytes(of location: SourceLocation, _ sources: SourceFiles) -> [UInt8]? {
+        sources.texts[location.file]
+    }
+
+    /// Line and column of a byte offset.
+    static func position(at offset: Int, in bytes: [UInt8]) -> SourcePosition {
+        var line = 1
+        var lineStart = 0
+        var index = 0
+        while index < offset && index < bytes.count {
+            if bytes[index] == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = index + 1
+            }
+            index += 1
+        }
+        return SourcePosition(offset: offset, line: line, column: offset - lineStart + 1)
+    }
+
+    static func range(_ start: Int, _ end: Int, in bytes: [UInt8]) -> SourceRange {
+        SourceRange(start: position(at: start, in: bytes), end: position(at: end, in: bytes))
+    }
+
+    static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int, to: Int) -> Int? {
+        guard !needle.isEmpty, from >= 0, to <= bytes.count, to - from >= needle.count else { return nil }
+        var index = from
+        while index + needle.count <= to {
+            if Array(bytes[index..<(index + needle.count)]) == needle { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The quoted literal `"value"` or `'value'` inside an assignment, as a byte range.
+    static func literal(_ value: String, in location: SourceLocation, _ sources: SourceFiles) -> (Int, Int, [UInt8])? {
+        guard let bytes = bytes(of: location, sources) else { return nil }
+        let start = location.range.start.offset, end = min(location.range.end.offset, bytes.count)
+        for quote in ["\"", "'"] {
+            let needle = Array((quote + value + quote).utf8)
+            if let found = find(needle, in: bytes, from: start, to: end) { return (found, found + needle.count, bytes) }
+        }
+        return nil
+    }
+
+    /// Replaces the string literal `old` in an assignment by `"new"`.
+    public static func replaceLiteral(_ old: String, with new: String, in location: SourceLocation,
+                                      _ sources: SourceFiles) -> TextEdit? {
+        guard let (start, end, bytes) = literal(old, in: location, sources) else { return nil }
+        return TextEdit(location: SourceLocation(file: location.file, range: range(start, end, in: bytes)),
+                        replacement: "\"\(new)\"")
+    }
+
+    /// Removes one item (and its separator) from a list assignment such as `modules_enabled`.
+    public static func removeListItem(_ item: String, in location: SourceLocation, _ sources: SourceFiles) -> TextEdit? {
+        guard let (start, literalEnd, bytes) = literal(item, in: location, sources) else { return nil }
+        var end = literalEnd
+        let limit = min(location.range.end.offset, bytes.count)
+        var probe = end
+        while probe < limit, bytes[probe] == UInt8(ascii: " ") || bytes[probe] == UInt8(ascii: "\t") { probe += 1 }
+        if probe < limit, bytes[probe] == UInt8(ascii: ",") || bytes[probe] == UInt8(ascii: ";") { end = probe + 1 }
+        // Drop the whole line when the item stands alone on it.
+        var lineStart = start
+        while lineStart > 0, bytes[lineStart - 1] == UInt8(ascii: " ") || bytes[lineStart - 1] == UInt8(ascii: "\t") {
+            lineStart -= 1
+        }
+        var lineEnd = end
+        while lineEnd < bytes.count, bytes[lineEnd] == UInt8(ascii: " ") || bytes[lineEnd] == UInt8(ascii: "\t") {
+            lineEnd += 1
+        }
+        if (lineStart == 0 || bytes[lineStart - 1] == UInt8(ascii: "\n")), lineEnd < bytes.count,
+           bytes[lineEnd] == UInt8(ascii: "\n") {
+            return TextEdit(location: SourceLocation(file: location.file, range: range(lineStart, lineEnd + 1, in: bytes)),
+                            replacement: "")
+        }
+        return TextEdit(location: SourceLocation(file: location.file, range: range(start, end, in: bytes)),
+                        replacement: "")
+    }
+
+    /// Inserts `"item";` as the first entry of a list assignment (after its `{`).
+    public static func insertListItem(_ item: String, in location: SourceLocation, _ sources: SourceFiles) -> TextEdit? {
+        guard let bytes = bytes(of: location, sources) else { return nil }
+        let end = min(location.range.end.offset, bytes.count)
+        guard let equals = find(Array("=".utf8), in: bytes, from: location.range.start.offset, to: end),
+              let brace = find(Array("{".utf8), in: bytes, from: equals, to: end) else { return nil }
+        let at = brace + 1
+        return TextEdit(location: SourceLocation(file: location.file, range: range(at, at, in: bytes)),
+                        replacement: " \"\(item)\";")
+    }
+
+    /// Inserts a new option line after the line holding `location` (a declaration or an assignment),
+    /// indented like section bodies usually are.
+    public static func insertLine(_ text: String, after location: SourceLocation, indent: String = "    ",
+                                  _ sources: SourceFiles) -> TextEdit? {
+        guard let bytes = bytes(of: location, sources) else { return nil }
+        var index = min(location.range.end.offset, bytes.count)
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+        return TextEdit(location: SourceLocation(file: location.file, range: range(index, index, in: bytes)),
+                        replacement: "\n" + indent + text)
     }
 }
