@@ -333,10 +333,67 @@ public enum JitsiEdits {
         return nil
     }
 
+    /// The byte range of a whole assignment `name = value` whose location covers at least the
+    /// name: the value runs to the matching `}` for tables, else to the end of the line.
+    static func assignmentExtent(_ location: SourceLocation, _ bytes: [UInt8]) -> (Int, Int)? {
+        let start = location.range.start.offset
+        var i = min(location.range.end.offset, bytes.count)
+        func skipBlanks(newlines: Bool) {
+            while i < bytes.count, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")
+                || (newlines && (bytes[i] == UInt8(ascii: "\n") || bytes[i] == UInt8(ascii: "\r"))) { i += 1 }
+        }
+        skipBlanks(newlines: false)
+        // The location may already cover the whole assignment.
+        if i >= bytes.count || bytes[i] != UInt8(ascii: "=") {
+            return location.range.end.offset > start ? (start, min(location.range.end.offset, bytes.count)) : nil
+        }
+        i += 1
+        skipBlanks(newlines: true)
+        guard i < bytes.count else { return nil }
+        if bytes[i] == UInt8(ascii: "{") {
+            var depth = 0
+            while i < bytes.count {
+                let c = bytes[i]
+                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+                    i += 1
+                    while i < bytes.count, bytes[i] != c, bytes[i] != UInt8(ascii: "\n") {
+                        if bytes[i] == UInt8(ascii: "\\") { i += 1 }
+                        i += 1
+                    }
+                } else if c == UInt8(ascii: "-"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "-") {
+                    while i < bytes.count, bytes[i] != UInt8(ascii: "\n") { i += 1 }
+                    continue
+                } else if c == UInt8(ascii: "{") {
+                    depth += 1
+                } else if c == UInt8(ascii: "}") {
+                    depth -= 1
+                    if depth == 0 { return (start, i + 1) }
+                }
+                i += 1
+            }
+            return nil
+        }
+        var end = i
+        var quote: UInt8? = nil
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\n") {
+            let c = bytes[end]
+            if let q = quote {
+                if c == UInt8(ascii: "\\") { end += 1 } else if c == q { quote = nil }
+            } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+                quote = c
+            } else if c == UInt8(ascii: "-"), end + 1 < bytes.count, bytes[end + 1] == UInt8(ascii: "-") {
+                break
+            }
+            end += 1
+        }
+        while end > i, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t")
+            || bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return (start, end)
+    }
+
     /// The quoted literal `"value"` or `'value'` inside an assignment, as a byte range.
     static func literal(_ value: String, in location: SourceLocation, _ sources: SourceFiles) -> (Int, Int, [UInt8])? {
-        guard let bytes = bytes(of: location, sources) else { return nil }
-        let start = location.range.start.offset, end = min(location.range.end.offset, bytes.count)
+        guard let bytes = bytes(of: location, sources), let (start, end) = assignmentExtent(location, bytes) else { return nil }
         for quote in ["\"", "'"] {
             let needle = Array((quote + value + quote).utf8)
             if let found = find(needle, in: bytes, from: start, to: end) { return (found, found + needle.count, bytes) }
@@ -354,9 +411,9 @@ public enum JitsiEdits {
 
     /// Removes one item (and its separator) from a list assignment such as `modules_enabled`.
     public static func removeListItem(_ item: String, in location: SourceLocation, _ sources: SourceFiles) -> TextEdit? {
-        guard let (start, literalEnd, bytes) = literal(item, in: location, sources) else { return nil }
+        guard let (start, literalEnd, bytes) = literal(item, in: location, sources),
+              let (_, limit) = assignmentExtent(location, bytes) else { return nil }
         var end = literalEnd
-        let limit = min(location.range.end.offset, bytes.count)
         var probe = end
         while probe < limit, bytes[probe] == UInt8(ascii: " ") || bytes[probe] == UInt8(ascii: "\t") { probe += 1 }
         if probe < limit, bytes[probe] == UInt8(ascii: ",") || bytes[probe] == UInt8(ascii: ";") { end = probe + 1 }
@@ -380,8 +437,7 @@ public enum JitsiEdits {
 
     /// Inserts `"item";` as the first entry of a list assignment (after its `{`).
     public static func insertListItem(_ item: String, in location: SourceLocation, _ sources: SourceFiles) -> TextEdit? {
-        guard let bytes = bytes(of: location, sources) else { return nil }
-        let end = min(location.range.end.offset, bytes.count)
+        guard let bytes = bytes(of: location, sources), let (_, end) = assignmentExtent(location, bytes) else { return nil }
         guard let equals = find(Array("=".utf8), in: bytes, from: location.range.start.offset, to: end),
               let brace = find(Array("{".utf8), in: bytes, from: equals, to: end) else { return nil }
         let at = brace + 1

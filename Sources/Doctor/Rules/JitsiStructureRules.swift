@@ -325,8 +325,8 @@ enum JitsiStructureRules {
 extension JitsiEdits {
     /// Replaces a boolean value in an assignment (`x = false` → `x = true`).
     static func replaceLiteralValue(_ option: ConfigOption, with text: String, _ sources: SourceFiles) -> TextEdit? {
-        guard let bytes = sources.texts[option.location.file] else { return nil }
-        let start = option.location.range.start.offset, end = min(option.location.range.end.offset, bytes.count)
+        guard let bytes = sources.texts[option.location.file],
+              let (start, end) = assignmentExtent(option.location, bytes) else { return nil }
         guard let equals = find(Array("=".utf8), in: bytes, from: start, to: end) else { return nil }
         var valueStart = equals + 1
         while valueStart < end, bytes[valueStart] == UInt8(ascii: " ") || bytes[valueStart] == UInt8(ascii: "\t") { valueStart += 1 }
