@@ -159,6 +159,27 @@ final class JitsiRulesTests: XCTestCase {
                                                             with: "VirtualHost \"meet.example.com\"\n    main_muc = \"Conference.meet.example.com\"\n"))
     }
 
+    func testKeyServerAndGuestAuthEdits() {
+        assertEditFixes("JWT514", base.replacingOccurrences(
+            of: "    app_secret = \"a-long-random-secret-0123456789abcdef\"\n",
+            with: "    asap_key_server = \"https://login.example.com/.well-known/jwks.json\"\n"))
+        assertEditFixes("JWT515", base.replacingOccurrences(of: "\"token_verification\";\n",
+                                                            with: "\"token_verification\";\n        \"muc_wait_for_host\";\n")
+            + "VirtualHost \"guest.meet.example.com\"\n    authentication = \"anonymous\"\n")
+    }
+
+    func testMapperBaseMissingReportedOncePerMUC() {
+        let text = base.replacingOccurrences(of: "muc_mapper_domain_base = \"meet.example.com\"\n", with: "")
+            .replacingOccurrences(of: "\"muc_meeting_id\";", with: "\"muc_meeting_id\"; \"muc_domain_mapper\";")
+        let findings = check(text).filter { $0.ruleID == "JIT603" }
+        XCTAssertEqual(findings.count, 1)
+        XCTAssertEqual(findings.first?.confidence, .certain)
+        let verifierOnly = check(base.replacingOccurrences(of: "muc_mapper_domain_base = \"meet.example.com\"\n", with: ""))
+            .filter { $0.ruleID == "JIT603" }
+        XCTAssertEqual(verifierOnly.map(\.confidence), [.possible])
+        XCTAssertTrue(verifierOnly.first?.fix?.message.contains("\"meet.example.com\"") ?? false)
+    }
+
     // MARK: individual rules
 
     func testEmptySecretIsErrorAndNeverShowsValues() {

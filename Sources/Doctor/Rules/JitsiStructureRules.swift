@@ -82,21 +82,31 @@ enum JitsiStructureRules {
     // MARK: JIT603 / JIT604 / JIT605
 
     /// Modules that read muc_mapper_domain_base and stop working without it.
-    static let mapperModules = ["muc_domain_mapper", "muc_wait_for_host"]
+    static let mapperModules = ["muc_domain_mapper", "muc_wait_for_host", "token_verification"]
 
     static func mapperDomainBaseMissing(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let layout = jitsiLayout(context), let configuration = context.configuration else { return [] }
         var findings: [Finding] = []
         for section in configuration.sections {
             let modules = layout.modules(of: section)
+            var reported = false
             for module in mapperModules where modules.contains(module) {
                 guard layout.option("muc_mapper_domain_base", in: section) == nil else { continue }
+                if module == "token_verification" && reported { continue }
+                reported = true
                 let source = layout.moduleSource(module, of: section)
+                let verifier = module == "token_verification"
+                guard !verifier || section.componentModule == "muc" else { continue }
+                let effect = verifier
+                    ? "since jitsi-meet 2025-09 the room check looks the room up through it and denies every join"
+                    : "the module disables itself or denies access"
+                let base = JitsiDeployment.parentHost(of: section.name).flatMap(layout.virtualHost)?.name ?? "<main domain>"
                 findings.append(factory.make(
                     "\(module) is loaded on \(layout.kindDescription(of: section)) but muc_mapper_domain_base is not set "
-                        + "(globally or there): the module disables itself or denies access",
+                        + "(globally or there): \(effect)",
                     at: source?.location ?? layout.declaration(of: section),
-                    fix: FixSuggestion("Set muc_mapper_domain_base = \"<main domain>\" in the global section.")))
+                    fix: FixSuggestion("Set muc_mapper_domain_base = \"\(base)\" in the global section."),
+                    confidence: verifier ? .possible : .certain))
             }
         }
         return findings
@@ -127,6 +137,7 @@ enum JitsiStructureRules {
               configuration.global["muc_mapper_domain"] == nil else { return [] }
         let prefixOption = configuration.global.option("muc_mapper_domain_prefix")
         let prefix = prefixOption?.value.stringValue ?? "conference"
+        guard !prefix.isEmpty else { return [] }
         let expected = "\(prefix).\(base)"
         guard configuration.section(named: expected) == nil else { return [] }
         let candidates = layout.conferenceMUCs.filter { JitsiDeployment.parentHost(of: $0.name) == base }

@@ -19,6 +19,8 @@ enum JitsiTokenRules {
         RuleImplementation("JWT511", check: weakAppSecret),
         RuleImplementation("JWT512", check: tokenModerationTrustsRawTokens),
         RuleImplementation("JWT513", check: signatureAlgorithmMismatch),
+        RuleImplementation("JWT514", check: keyServerIsJWKS),
+        RuleImplementation("JWT515", check: waitForHostTrustsGuestTokens),
     ]
 
     static func layout(_ context: AnalysisContext) -> JitsiLayout? {
@@ -486,6 +488,71 @@ enum JitsiTokenRules {
                                          fix: FixSuggestion("Replace token_moderation with token_affiliation, which uses the claims "
                                                             + "verified at login; keep guests on jitsi-anonymous (2026-02 or later clears their tokens)."),
                                          confidence: auth == "anonymous" ? .likely : .possible))
+        }
+        return findings
+    }
+
+    // MARK: JWT514
+
+    static func keyServerIsJWKS(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
+        guard let layout = layout(context) else { return [] }
+        var seen = Set<SourceLocation>()
+        return layout.tokenReaders.compactMap { host, reason in
+            guard let option = layout.option("asap_key_server", in: host), let url = option.value.stringValue,
+                  seen.insert(option.location).inserted else { return nil }
+            let lower = url.lowercased()
+            let path = lower.split(separator: "?").first.map(String.init) ?? lower
+            guard lower.contains("jwks") || path.hasSuffix(".json") || lower.contains("/.well-known/")
+                    || path.hasSuffix(".pem") else { return nil }
+            let problem = path.hasSuffix(".pem")
+                ? "it names a single .pem file, but the library appends /<sha256(kid)>.pem to it"
+                : "it looks like a JWKS / JSON key document, but the library fetches <url>/<sha256(kid)>.pem PEM files from it"
+            var edits: [TextEdit] = []
+            if !path.hasSuffix(".pem"), host.option("asap_key_server") != nil, host.option("cache_keys_url") == nil,
+               let bytes = context.sources.texts[option.location.file],
+               option.location.range.end.offset <= bytes.count,
+               String(decoding: bytes[option.location.range.start.offset..<option.location.range.end.offset], as: UTF8.self)
+                   == "asap_key_server" {
+                edits.append(TextEdit(location: option.location, replacement: "cache_keys_url"))
+            }
+            return factory.make(
+                "asap_key_server \"\(url)\" for VirtualHost \"\(host.name)\" (\(describe(reason))): \(problem), so every "
+                    + "RS token fails with \"could not obtain public key\"",
+                at: option.location,
+                fix: FixSuggestion(path.hasSuffix(".pem")
+                    ? "Set asap_key_server to the directory URL that serves <sha256(kid)>.pem files."
+                    : "Use cache_keys_url for a JSON key map (2023-07+) or a JWKS document (2025-11+), or serve PEM files named by sha256(kid).",
+                    edits: edits),
+                confidence: .likely)
+        }
+    }
+
+    // MARK: JWT515
+
+    static func waitForHostTrustsGuestTokens(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
+        guard let layout = layout(context), let configuration = context.configuration, !layout.tokenHosts.isEmpty else { return [] }
+        var findings: [Finding] = []
+        for muc in layout.mucComponents where layout.modules(of: muc).contains("muc_wait_for_host") {
+            let parent = JitsiDeployment.parentHost(of: muc.name)
+            for guest in configuration.virtualHosts where guest.name != parent && layout.authentication(of: guest) == "anonymous" {
+                let auth = layout.option("authentication", in: guest)
+                var related: [RelatedLocation] = []
+                if let s = layout.moduleSource("muc_wait_for_host", of: muc) {
+                    related.append(RelatedLocation(s.location, note: "muc_wait_for_host on \"\(muc.name)\""))
+                }
+                let edit = guest.option("authentication").flatMap {
+                    JitsiEdits.replaceLiteral("anonymous", with: "jitsi-anonymous", in: $0.location, context.sources)
+                }
+                findings.append(factory.make(
+                    "Guest VirtualHost \"\(guest.name)\" uses Prosody's authentication = \"anonymous\", which keeps the "
+                        + "unverified token a client puts in the BOSH/WebSocket URL, and muc_wait_for_host on \"\(muc.name)\" "
+                        + "treats any session carrying a token as the host: a guest with a made-up token opens the room and "
+                        + "becomes owner",
+                    at: auth?.location ?? layout.declaration(of: guest), related: related,
+                    fix: FixSuggestion("Use authentication = \"jitsi-anonymous\" on \"\(guest.name)\" with jitsi-meet 2026-02 or "
+                                       + "later (it clears URL tokens of guest sessions).", edits: edit.map { [$0] } ?? []),
+                    confidence: .likely))
+            }
         }
         return findings
     }
