@@ -83,8 +83,12 @@ final class JitsiRulesTests: XCTestCase {
         XCTAssertEqual(findings.filter { $0.ruleID == "JWT502" }.map(\.location?.line), [13, 31])
     }
 
-    func testRepairedRaisesOnlyTheIntendedEmptyTokenFinding() throws {
-        let findings = jitsiFindings(check(try sample("jitsi-token-repaired")))
+    func testRepairedRaisesNothingAndOnlyTheIntendedEmptyTokenFindingUnsuppressed() throws {
+        let text = try sample("jitsi-token-repaired")
+        XCTAssertEqual(jitsiFindings(check(text)).map(\.ruleID), [], "the inline suppression hides JWT502")
+        let unsuppressed = text.replacingOccurrences(of: "-- prosody-doctor: ignore[JWT502]", with: "--")
+        XCTAssertNotEqual(unsuppressed, text)
+        let findings = jitsiFindings(check(unsuppressed))
         XCTAssertEqual(findings.map(\.ruleID), ["JWT502"], findings.map(\.message).joined(separator: "\n"))
         XCTAssertEqual(findings.first?.confidence, .possible)
         XCTAssertTrue(findings.first?.message.contains("d2") ?? false)
