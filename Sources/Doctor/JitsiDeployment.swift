@@ -279,6 +279,21 @@ public struct JitsiLayout: Sendable {
         return result
     }
 
+    /// VirtualHosts holding the password accounts of jicofo and the videobridge: the domains of
+    /// the focus JIDs and of focus@/jvb@ admins, and auth.* hosts.
+    public var serviceHosts: [ConfigSection] {
+        var domains = Set<String>()
+        var jids = focusJIDs.map(\.jid)
+        for muc in mucComponents { jids += (muc["admins"]?.stringList ?? []) }
+        jids += configuration.global["admins"]?.stringList ?? []
+        for jid in jids where jid.hasPrefix("focus@") || jid.hasPrefix("jvb@") || focusJIDs.contains(where: { $0.jid == jid }) {
+            if let at = jid.firstIndex(of: "@") {
+                domains.insert(String(jid[jid.index(after: at)...].split(separator: "/").first ?? ""))
+            }
+        }
+        return configuration.virtualHosts.filter { domains.contains($0.name) || JitsiDeployment.firstLabel($0.name) == "auth" }
+    }
+
     /// The admins of a section as Prosody sees them: its own list plus the global list.
     public func admins(of section: ConfigSection) -> Set<String> {
         Set(section["admins"]?.stringList ?? []).union(configuration.global["admins"]?.stringList ?? [])

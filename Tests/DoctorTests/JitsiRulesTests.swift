@@ -80,7 +80,8 @@ final class JitsiRulesTests: XCTestCase {
         XCTAssertFalse(guest.related.isEmpty)
         let affiliation = try XCTUnwrap(findings.first { $0.ruleID == "JWT503" })
         XCTAssertTrue(affiliation.message.contains("conference.meet.example.com"))
-        XCTAssertEqual(findings.filter { $0.ruleID == "JWT502" }.map(\.location?.line), [13, 31])
+        XCTAssertEqual(findings.filter { $0.ruleID == "JWT502" }.map(\.location?.line), [13],
+                       "the guest host's allow_empty_token goes with JWT501")
     }
 
     func testRepairedRaisesNothingAndOnlyTheIntendedEmptyTokenFindingUnsuppressed() throws {
@@ -182,6 +183,16 @@ final class JitsiRulesTests: XCTestCase {
             .filter { $0.ruleID == "JIT603" }
         XCTAssertEqual(verifierOnly.map(\.confidence), [.possible])
         XCTAssertTrue(verifierOnly.first?.fix?.message.contains("\"meet.example.com\"") ?? false)
+    }
+
+    func testServiceHostInheritingTokenAuth() {
+        let text = base.replacingOccurrences(of: "consider_bosh_secure = true\n", with: "consider_bosh_secure = true\nauthentication = \"token\"\n")
+            .replacingOccurrences(of: "VirtualHost \"auth.meet.example.com\"\n    authentication = \"internal_hashed\"\n",
+                                  with: "VirtualHost \"auth.meet.example.com\"\n")
+        let findings = check(text)
+        XCTAssertFalse(findings.contains { $0.ruleID == "JWT501" }, "an account host is not a guest host")
+        assertEditFixes("JIT613", text)
+        assertEditFixes("JIT613", base.replacingOccurrences(of: "authentication = \"internal_hashed\"", with: "authentication = \"anonymous\""))
     }
 
     // MARK: individual rules

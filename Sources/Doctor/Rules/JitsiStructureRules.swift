@@ -17,6 +17,7 @@ enum JitsiStructureRules {
         RuleImplementation("JIT610", check: allownersWithTokenRoles),
         RuleImplementation("JIT611", check: restrictRoomCreationMissing),
         RuleImplementation("JIT612", check: boshConsideredInsecure),
+        RuleImplementation("JIT613", check: serviceHostWithoutPasswords),
     ]
 
     static func jitsiLayout(_ context: AnalysisContext) -> JitsiLayout? {
@@ -329,6 +330,37 @@ enum JitsiStructureRules {
                 fix: FixSuggestion("Set consider_bosh_secure = true and consider_websocket_secure = true globally (TLS ends "
                                    + "at the proxy), or c2s_require_encryption = false on \"\(host.name)\" as the Jitsi template does."),
                 confidence: .possible)
+        }
+    }
+}
+
+extension JitsiStructureRules {
+    // MARK: JIT613
+
+    static func serviceHostWithoutPasswords(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
+        guard let layout = jitsiLayout(context) else { return [] }
+        let wrong: Set<String> = ["token", "anonymous", "jitsi-anonymous"]
+        return layout.serviceHosts.compactMap { host in
+            let auth = layout.authentication(of: host)
+            guard wrong.contains(auth) else { return nil }
+            let own = host.option("authentication")
+            let option = own ?? layout.option("authentication", in: host)
+            var related: [RelatedLocation] = []
+            if own == nil, let d = layout.declaration(of: host) {
+                related.append(RelatedLocation(d, note: "VirtualHost \"\(host.name)\" inherits the global authentication"))
+            }
+            var edits: [TextEdit] = []
+            if let own {
+                if let e = JitsiEdits.replaceLiteral(auth, with: "internal_hashed", in: own.location, context.sources) { edits.append(e) }
+            } else if let d = layout.declaration(of: host),
+                      let e = JitsiEdits.insertLine("authentication = \"internal_hashed\"", after: d, context.sources) {
+                edits.append(e)
+            }
+            return factory.make(
+                "VirtualHost \"\(host.name)\" holds the jicofo/videobridge accounts but uses authentication = \"\(auth)\"\(own == nil ? " (inherited from the global section)" : ""): "
+                    + "focus and jvb log in with passwords, so they cannot connect (or anyone can log in as them)",
+                at: option?.location ?? layout.declaration(of: host), related: related,
+                fix: FixSuggestion("Set authentication = \"internal_hashed\" in VirtualHost \"\(host.name)\".", edits: edits))
         }
     }
 }

@@ -56,7 +56,10 @@ enum JitsiTokenRules {
         guard let layout = layout(context), let main = layout.mainHost else { return [] }
         let owners = layout.hostsWithConferenceMUC
         let muc = layout.mainMUC
-        return layout.tokenHosts.filter { $0.name != main.name && !owners.contains($0.name) }.map { host in
+        let services = Set(layout.serviceHosts.map(\.name))   // JIT613 reports those
+        return layout.tokenHosts.filter {
+            $0.name != main.name && !owners.contains($0.name) && !services.contains($0.name)
+        }.map { host in
             let own = host.option("authentication")
             let auth = own ?? layout.option("authentication", in: host)
             var related: [RelatedLocation] = []
@@ -94,8 +97,11 @@ enum JitsiTokenRules {
         guard let layout = layout(context) else { return [] }
         let main = layout.mainHost
         let guests = layout.guestHosts
+        let owners = layout.hostsWithConferenceMUC
         return layout.tokenHosts.compactMap { host in
             guard let option = layout.option("allow_empty_token", in: host), option.value.isTruthy == true else { return nil }
+            // A token host serving only guests is JWT501's finding; its allow_empty_token goes with it.
+            if let main, host.name != main.name, !owners.contains(host.name) { return nil }
             var related: [RelatedLocation] = []
             if host.option("allow_empty_token") == nil, let d = layout.declaration(of: host) {
                 related.append(RelatedLocation(d, note: "VirtualHost \"\(host.name)\" inherits the global value"))
