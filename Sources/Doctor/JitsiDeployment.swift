@@ -450,6 +450,23 @@ public enum JitsiEdits {
                         replacement: "")
     }
 
+    /// Uncomments a list entry written as `--"item"` or `-- "item"` (the Debian template ships
+    /// token_verification that way).
+    public static func uncommentListItem(_ item: String, in location: SourceLocation, _ sources: SourceFiles) -> TextEdit? {
+        guard let bytes = bytes(of: location, sources), let (start, end) = assignmentExtent(location, bytes) else { return nil }
+        for quote in ["\"", "'"] {
+            for prefix in ["--", "-- ", "--  "] {
+                let needle = Array((prefix + quote + item + quote).utf8)
+                if let found = find(needle, in: bytes, from: start, to: end) {
+                    return TextEdit(location: SourceLocation(file: location.file,
+                                                             range: range(found, found + prefix.utf8.count, in: bytes)),
+                                    replacement: "")
+                }
+            }
+        }
+        return nil
+    }
+
     /// Inserts `"item";` as the first entry of a list assignment (after its `{`).
     public static func insertListItem(_ item: String, in location: SourceLocation, _ sources: SourceFiles) -> TextEdit? {
         guard let bytes = bytes(of: location, sources), let (_, end) = assignmentExtent(location, bytes) else { return nil }

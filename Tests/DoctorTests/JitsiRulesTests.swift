@@ -141,6 +141,13 @@ final class JitsiRulesTests: XCTestCase {
         """, with: ""))
     }
 
+    func testCommentedOutTokenVerificationIsUncommented() {
+        let text = base.replacingOccurrences(of: "        \"token_verification\";\n", with: "        --\"token_verification\";\n")
+        assertEditFixes("JWT505", text)
+        let edits = check(text).first { $0.ruleID == "JWT505" }!.fix!.edits
+        XCTAssertTrue(apply(edits, to: text).contains("\n        \"token_verification\";\n"))
+    }
+
     func testRemoveFromListEdits() {
         assertEditFixes("JWT509", base + """
         Component "breakout.meet.example.com" "muc"

@@ -123,8 +123,11 @@ enum JitsiTokenRules {
                     ? "If tokenless guests on \"\(host.name)\" are intended, keep the option and check that a test login with "
                         + "a token is verified (the token_verification debug line must show the token); otherwise set "
                         + "allow_empty_token = false."
-                    : "Set allow_empty_token = false on \"\(host.name)\" and let guests use a separate anonymous "
-                        + "VirtualHost (config.js hosts.anonymousdomain), so that a missing token fails loudly.")
+                    : guests.isEmpty
+                        ? "Set allow_empty_token = false on \"\(host.name)\" and let guests use a separate anonymous "
+                            + "VirtualHost (config.js hosts.anonymousdomain), so that a missing token fails loudly."
+                        : "Guests already have \(guests.map { "\"\($0.name)\"" }.joined(separator: ", ")): set "
+                            + "allow_empty_token = false on \"\(host.name)\" so that a missing token fails loudly.")
             return factory.make(message, at: option.location, related: related, fix: fix,
                                 confidence: looksLikeD2 ? .possible : .likely)
         }
@@ -211,7 +214,8 @@ enum JitsiTokenRules {
             }
             let edit: TextEdit?
             if let list {
-                edit = JitsiEdits.insertListItem("token_verification", in: list.location, context.sources)
+                edit = JitsiEdits.uncommentListItem("token_verification", in: list.location, context.sources)
+                    ?? JitsiEdits.insertListItem("token_verification", in: list.location, context.sources)
             } else if let d = layout.declaration(of: muc) {
                 edit = JitsiEdits.insertLine("modules_enabled = { \"token_verification\" }", after: d, context.sources)
             } else {
