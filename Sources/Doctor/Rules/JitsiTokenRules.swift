@@ -245,40 +245,47 @@ enum JitsiTokenRules {
         var findings: [Finding] = []
         for section in configuration.sections {
             let names = JitsiLayout.tokenOptionNames.filter { section.option($0) != nil }
-            guard !names.isEmpty else { continue }
+            guard let first = names.first, let firstOption = section.option(first) else { continue }
+            let list = names.joined(separator: ", ")
+            let verb = names.count == 1 ? "is" : "are"
+            var related: [RelatedLocation] = []
+            if let d = layout.declaration(of: section) {
+                related.append(RelatedLocation(d, note: "options below this line belong to \"\(section.name)\""))
+            }
+            for name in names.dropFirst() {
+                if let o = section.option(name) { related.append(RelatedLocation(o.location, note: "\(name) set here")) }
+            }
             if section.componentModule != nil {
                 let parent = JitsiDeployment.parentHost(of: section.name).flatMap(layout.virtualHost)
-                let target = parent.map { "\"\($0.name)\"" } ?? "the token VirtualHost"
-                for name in names {
-                    let option = section.option(name)!
-                    var related: [RelatedLocation] = []
-                    if let d = layout.declaration(of: section) {
-                        related.append(RelatedLocation(d, note: "options below this line belong to \"\(section.name)\""))
-                    }
-                    if let parent, let d = layout.declaration(of: parent) {
-                        related.append(RelatedLocation(d, note: "token_verification reads its options here"))
-                    }
-                    let message = "\(name) is set in \(layout.kindDescription(of: section)), where no token module reads it: "
-                        + "mod_auth_token reads the token VirtualHost and token_verification reads the MUC's parent "
-                        + "host, so the value has no effect (an option below a Component line belongs to that component)"
-                    findings.append(factory.make(message, at: option.location, related: related,
-                                                 fix: FixSuggestion("Move \(name) into VirtualHost \(target) (or the global section, before the first VirtualHost).")))
+                let target = parent.map { "VirtualHost \"\($0.name)\"" } ?? "the token VirtualHost"
+                if let parent, let d = layout.declaration(of: parent) {
+                    related.append(RelatedLocation(d, note: "token_verification reads its options here"))
                 }
+                let message = "\(list) \(verb) set in \(layout.kindDescription(of: section)), where no token module reads "
+                    + "\(names.count == 1 ? "it" : "them"): mod_auth_token reads the token VirtualHost and token_verification "
+                    + "the MUC's parent host, so \(names.count == 1 ? "the value has" : "the values have") no effect (an option "
+                    + "below a Component line belongs to that component)"
+                findings.append(factory.make(message, at: firstOption.location, related: related,
+                                             fix: FixSuggestion("Move \(list) into \(target) (or the global section, before the first VirtualHost).")))
             } else if section.isVirtualHost, !readerNames.contains(section.name),
                       layout.modules(of: section).isDisjoint(with: hostTokenReaders) {
                 let auth = layout.authentication(of: section)
-                for name in names {
-                    let option = section.option(name)!
-                    var related: [RelatedLocation] = []
-                    if let d = layout.declaration(of: section) {
-                        related.append(RelatedLocation(d, note: "options below this line belong to \"\(section.name)\""))
-                    }
-                    let message = "\(name) is set in VirtualHost \"\(section.name)\", which uses authentication = \"\(auth)\" "
-                        + "and is not the parent host of a MUC with token_verification, so no token module reads it here"
+                if readers.isEmpty {
+                    findings.append(factory.make(
+                        "\(list) \(verb) set in VirtualHost \"\(section.name)\", but no host uses token authentication or "
+                            + "token_verification, so \(names.count == 1 ? "it has" : "they have") no effect (a leftover?)",
+                        at: firstOption.location, related: related,
+                        fix: FixSuggestion("Delete \(list) from \"\(section.name)\", or enable token authentication where it was meant."),
+                        confidence: .likely, severity: .info))
+                } else {
                     let target = readers.first.map { "VirtualHost \"\($0.host.name)\"" } ?? "the token VirtualHost"
-                    findings.append(factory.make(message, at: option.location, related: related,
-                                                 fix: FixSuggestion("Move \(name) into \(target), or delete it."),
-                                                 confidence: .likely))
+                    findings.append(factory.make(
+                        "\(list) \(verb) set in VirtualHost \"\(section.name)\", which uses authentication = \"\(auth)\" and is "
+                            + "not the parent host of a MUC with token_verification, so no token module reads "
+                            + "\(names.count == 1 ? "it" : "them") here",
+                        at: firstOption.location, related: related,
+                        fix: FixSuggestion("Move \(list) into \(target), or delete \(names.count == 1 ? "it" : "them")."),
+                        confidence: .likely))
                 }
             }
         }
