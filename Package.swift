@@ -49,5 +49,7 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "ProsodyConfig"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Doctor"]),
+        // End-to-end: every samples/<name>/ against its expected/ outputs, in every format.
+        .testTarget(name: "GoldenTests", dependencies: ["Reporting", "Doctor", "ProsodyConfig"]),
     ]
 )
