@@ -21,6 +21,8 @@ enum JitsiTokenRules {
         RuleImplementation("JWT513", check: signatureAlgorithmMismatch),
         RuleImplementation("JWT514", check: keyServerIsJWKS),
         RuleImplementation("JWT515", check: waitForHostTrustsGuestTokens),
+        RuleImplementation("JWT516", check: verificationWithoutTokenLogin),
+        RuleImplementation("JWT517", check: mucTokenOptionOnHost),
     ]
 
     static func layout(_ context: AnalysisContext) -> JitsiLayout? {
@@ -569,6 +571,65 @@ enum JitsiTokenRules {
                     fix: FixSuggestion("Use authentication = \"jitsi-anonymous\" on \"\(guest.name)\" with jitsi-meet 2026-02 or "
                                        + "later (it clears URL tokens of guest sessions).", edits: edit.map { [$0] } ?? []),
                     confidence: .likely))
+            }
+        }
+        return findings
+    }
+
+    // MARK: JWT516
+
+    static func verificationWithoutTokenLogin(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
+        guard let layout = layout(context) else { return [] }
+        return layout.mucComponents.compactMap { muc in
+            guard layout.companionKind(muc) == nil, layout.modules(of: muc).contains("token_verification"),
+                  let parentName = JitsiDeployment.parentHost(of: muc.name), let parent = layout.virtualHost(parentName) else {
+                return nil
+            }
+            let auth = layout.authentication(of: parent)
+            guard auth != "token" else { return nil }
+            var related: [RelatedLocation] = []
+            if let a = layout.option("authentication", in: parent)?.location ?? layout.declaration(of: parent) {
+                related.append(RelatedLocation(a, note: "\"\(parent.name)\" uses authentication = \"\(auth)\""))
+            }
+            let secure = auth.hasPrefix("internal") || auth == "cyrus" || auth == "ldap"
+            let effect = secure
+                ? "users log in with passwords there, so no session carries a verified token and room verification refuses "
+                    + "or ignores them (secure domain and tokens do not mix)"
+                : "sessions there never have a token verified at login, so room verification refuses them, or does "
+                    + "nothing when the host has no app_id"
+            return factory.make(
+                "token_verification is loaded on \"\(muc.name)\", but its parent host \"\(parent.name)\" uses "
+                    + "authentication = \"\(auth)\", not \"token\": \(effect)",
+                at: layout.moduleSource("token_verification", of: muc)?.location ?? layout.declaration(of: muc),
+                related: related,
+                fix: FixSuggestion("Either set authentication = \"token\" (with app_id and app_secret) on \"\(parent.name)\", or "
+                                   + "remove token_verification from \"\(muc.name)\"."),
+                confidence: .likely)
+        }
+    }
+
+    // MARK: JWT517
+
+    /// Options the MUC-side Jitsi modules read from the conference component (then global).
+    static let mucTokenOptions = ["token_verification_allowlist", "token_verification_require_token_for_moderation",
+                                  "wait_for_host_disable_auto_owners"]
+
+    static func mucTokenOptionOnHost(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
+        guard let layout = layout(context), let configuration = context.configuration else { return [] }
+        var findings: [Finding] = []
+        for host in configuration.virtualHosts {
+            for name in mucTokenOptions {
+                guard let option = host.option(name) else { continue }
+                let muc = layout.conferenceMUC(of: host) ?? layout.mainMUC
+                var related: [RelatedLocation] = []
+                if let muc, let d = layout.declaration(of: muc) {
+                    related.append(RelatedLocation(d, note: "the conference MUC, where the module reads it"))
+                }
+                findings.append(factory.make(
+                    "\(name) is set in VirtualHost \"\(host.name)\", but the module using it runs on the conference MUC"
+                        + "\(muc.map { " \"\($0.name)\"" } ?? "") and reads it from there (or the global section), so it has no effect",
+                    at: option.location, related: related,
+                    fix: FixSuggestion("Move \(name) into Component \"\(muc?.name ?? "conference.<domain>")\".")))
             }
         }
         return findings
