@@ -31,13 +31,18 @@ public enum JitsiDeployment {
     /// lists with global fallback, components inheriting only a few global modules).
     public static func modules(of section: ConfigSection, in configuration: ProsodyConfiguration) -> Set<String> {
         let global = configuration.global
-        let globalEnabled = Set(global["modules_enabled"]?.stringList ?? [])
-        let globalDisabled = Set(global["modules_disabled"]?.stringList ?? [])
+        return modules(of: section, global: global,
+                       globalEnabled: Set(global["modules_enabled"]?.stringList ?? []),
+                       globalDisabled: Set(global["modules_disabled"]?.stringList ?? []))
+    }
+
+    static func modules(of section: ConfigSection, global: ConfigSection, globalEnabled: Set<String>,
+                        globalDisabled: Set<String>) -> Set<String> {
         if section.isGlobal { return autoloadModules.union(globalEnabled).subtracting(globalDisabled) }
         var inherited = autoloadModules.union(globalEnabled).subtracting(globalDisabled)
         if section.componentModule != nil { inherited.formIntersection(inheritableModules) }
-        let hostEnabled = Set((section["modules_enabled"] ?? global["modules_enabled"])?.stringList ?? [])
-        let hostDisabled = Set((section["modules_disabled"] ?? global["modules_disabled"])?.stringList ?? [])
+        let hostEnabled = section["modules_enabled"].map { Set($0.stringList ?? []) } ?? globalEnabled
+        let hostDisabled = section["modules_disabled"].map { Set($0.stringList ?? []) } ?? globalDisabled
         var result = inherited.union(hostEnabled).subtracting(hostDisabled)
         if let component = section.componentModule, component != "component" { result.insert(component) }
         return result
@@ -87,11 +92,116 @@ public enum JitsiDeployment {
 }
 
 /// A read-only view of the Jitsi roles in one configuration: which host is the token host,
-/// which MUC is the conference MUC, which hosts serve guests.
+/// which MUC is the conference MUC, which hosts serve guests. Everything is computed once in
+/// `init` (linear in the config size), so rules can query it freely on very large configs.
 public struct JitsiLayout: Sendable {
     public let configuration: ProsodyConfiguration
+    private let sectionsByName: [String: ConfigSection]
+    private let moduleSets: [String: Set<String>]
+    private let globalEnabled: Set<String>
+    private let globalDisabled: Set<String>
+    private let lobbyNames: Set<String>
+    private let breakoutNames: Set<String>
+    private let conferenceMUCsByParent: [String: [ConfigSection]]
+    public let tokenHosts: [ConfigSection]
+    public let mucComponents: [ConfigSection]
+    /// MUC components that hold conferences (not lobby, breakout or the internal brewery).
+    public let conferenceMUCs: [ConfigSection]
+    /// VirtualHosts that own a conference MUC (one label below them).
+    public let hostsWithConferenceMUC: Set<String>
+    /// The main conference MUC of the deployment.
+    public let mainMUC: ConfigSection?
+    /// The VirtualHost the main MUC belongs to (the one users with tokens connect to).
+    public let mainHost: ConfigSection?
 
-    public init(_ configuration: ProsodyConfiguration) { self.configuration = configuration }
+    public init(_ configuration: ProsodyConfiguration) {
+        self.configuration = configuration
+        var byName: [String: ConfigSection] = [:]
+        var modules: [String: Set<String>] = [:]
+        let globalEnabled = Set(configuration.global["modules_enabled"]?.stringList ?? [])
+        let globalDisabled = Set(configuration.global["modules_disabled"]?.stringList ?? [])
+        for section in configuration.sections {
+            if byName[section.name] == nil { byName[section.name] = section }
+            // Module sets of components are needed to pick the conference MUC; hosts are computed on demand.
+            if section.componentModule != nil, modules[section.name] == nil {
+                modules[section.name] = JitsiDeployment.modules(of: section, global: configuration.global,
+                                                                globalEnabled: globalEnabled, globalDisabled: globalDisabled)
+            }
+        }
+        self.globalEnabled = globalEnabled
+        self.globalDisabled = globalDisabled
+        sectionsByName = byName
+        moduleSets = modules
+        var lobby = Set<String>(), breakout = Set<String>()
+        for section in [configuration.global] + configuration.sections {
+            if let v = section["lobby_muc"]?.stringValue { lobby.insert(v) }
+            if let v = section["breakout_rooms_muc"]?.stringValue { breakout.insert(v) }
+        }
+        lobbyNames = lobby
+        breakoutNames = breakout
+        let global = configuration.global
+        func auth(_ host: ConfigSection) -> String {
+            (host.option("authentication") ?? global.option("authentication"))?.value.stringValue ?? "internal_hashed"
+        }
+        tokenHosts = configuration.virtualHosts.filter { auth($0) == "token" }
+        let mucs = configuration.sections.filter { $0.componentModule == "muc" }
+        mucComponents = mucs
+        func isCompanion(_ s: ConfigSection) -> Bool {
+            let label = JitsiDeployment.firstLabel(s.name)
+            return lobby.contains(s.name) || breakout.contains(s.name) || label == "lobby" || label == "breakout"
+        }
+        let conference = mucs.filter { !isCompanion($0) && !JitsiLayout.isInternalMUCName($0.name) }
+        conferenceMUCs = conference
+        var byParent: [String: [ConfigSection]] = [:]
+        for muc in conference {
+            if let parent = JitsiDeployment.parentHost(of: muc.name) { byParent[parent, default: []].append(muc) }
+        }
+        conferenceMUCsByParent = byParent
+        hostsWithConferenceMUC = Set(byParent.keys)
+
+        func conferenceMUC(of host: ConfigSection) -> ConfigSection? {
+            if let named = (host.option("main_muc") ?? global.option("main_muc"))?.value.stringValue,
+               let muc = byName[named], muc.componentModule == "muc" {
+                return muc
+            }
+            let candidates = byParent[host.name] ?? []
+            return candidates.first { modules[$0.name]?.contains("token_verification") == true } ?? candidates.first
+        }
+        func virtualHost(_ name: String) -> ConfigSection? {
+            byName[name].flatMap { $0.isVirtualHost ? $0 : nil }
+        }
+        var main: ConfigSection? = nil
+        if let explicit = global["muc_mapper_domain"]?.stringValue {
+            main = conference.first { $0.name == explicit }
+        }
+        if main == nil, let base = global["muc_mapper_domain_base"]?.stringValue {
+            let prefix = global["muc_mapper_domain_prefix"]?.stringValue ?? "conference"
+            main = conference.first { $0.name == "\(prefix).\(base)" }
+            if main == nil, let host = virtualHost(base) { main = conferenceMUC(of: host) }
+        }
+        if main == nil {
+            for host in tokenHosts {
+                if let muc = conferenceMUC(of: host) { main = muc; break }
+            }
+        }
+        if main == nil {
+            for host in configuration.virtualHosts {
+                if let named = host["main_muc"]?.stringValue, let muc = conference.first(where: { $0.name == named }) {
+                    main = muc
+                    break
+                }
+            }
+        }
+        if main == nil, conference.count == 1 { main = conference.first }
+        mainMUC = main
+        if let muc = main, let parent = JitsiDeployment.parentHost(of: muc.name), let host = virtualHost(parent) {
+            mainHost = host
+        } else if let base = global["muc_mapper_domain_base"]?.stringValue, let host = virtualHost(base) {
+            mainHost = host
+        } else {
+            mainHost = tokenHosts.count == 1 ? tokenHosts.first : nil
+        }
+    }
 
     public static let tokenOptionNames: [String] = [
         "app_id", "app_secret", "asap_key_server", "cache_keys_url", "signature_algorithm", "allow_empty_token",
@@ -103,7 +213,8 @@ public struct JitsiLayout: Sendable {
                                                        "token_moderation", "token_owner_party"]
 
     public func modules(of section: ConfigSection) -> Set<String> {
-        JitsiDeployment.modules(of: section, in: configuration)
+        moduleSets[section.name] ?? JitsiDeployment.modules(of: section, global: configuration.global,
+                                                            globalEnabled: globalEnabled, globalDisabled: globalDisabled)
     }
 
     public func moduleSource(_ module: String, of section: ConfigSection) -> ConfigOption? {
@@ -128,64 +239,30 @@ public struct JitsiLayout: Sendable {
         string("authentication", in: host) ?? "internal_hashed"
     }
 
-    public func section(_ name: String) -> ConfigSection? {
-        configuration.sections.first { $0.name == name }
-    }
+    public func section(_ name: String) -> ConfigSection? { sectionsByName[name] }
 
     public func virtualHost(_ name: String) -> ConfigSection? {
-        configuration.sections.first { $0.name == name && $0.isVirtualHost }
-    }
-
-    public var tokenHosts: [ConfigSection] {
-        configuration.virtualHosts.filter { authentication(of: $0) == "token" }
-    }
-
-    public var mucComponents: [ConfigSection] {
-        configuration.sections.filter { $0.componentModule == "muc" }
-    }
-
-    /// Names given by an option anywhere (global, hosts, components).
-    func namesGiven(by option: String) -> Set<String> {
-        var names = Set<String>()
-        for section in [configuration.global] + configuration.sections {
-            if let value = section[option]?.stringValue { names.insert(value) }
-        }
-        return names
+        sectionsByName[name].flatMap { $0.isVirtualHost ? $0 : nil }
     }
 
     /// Lobby and breakout MUCs: named by `lobby_muc` / `breakout_rooms_muc`, or called lobby.* / breakout.*.
-    public func isCompanionMUC(_ section: ConfigSection) -> Bool {
-        if namesGiven(by: "lobby_muc").contains(section.name) || namesGiven(by: "breakout_rooms_muc").contains(section.name) {
-            return true
-        }
-        let label = JitsiDeployment.firstLabel(section.name)
-        return label == "lobby" || label == "breakout"
-    }
+    public func isCompanionMUC(_ section: ConfigSection) -> Bool { companionKind(section) != nil }
 
     public func companionKind(_ section: ConfigSection) -> String? {
-        if namesGiven(by: "lobby_muc").contains(section.name) || JitsiDeployment.firstLabel(section.name) == "lobby" {
-            return "lobby"
-        }
-        if namesGiven(by: "breakout_rooms_muc").contains(section.name)
-            || JitsiDeployment.firstLabel(section.name) == "breakout" {
-            return "breakout"
-        }
+        let label = JitsiDeployment.firstLabel(section.name)
+        if lobbyNames.contains(section.name) || label == "lobby" { return "lobby" }
+        if breakoutNames.contains(section.name) || label == "breakout" { return "breakout" }
         return nil
     }
 
     /// The jicofo/jvb brewery MUC (internal.auth.D, docker internal-muc.D).
-    public func isInternalMUC(_ section: ConfigSection) -> Bool {
-        let label = JitsiDeployment.firstLabel(section.name)
-        if label == "internal" || label == "internal-muc" { return true }
-        if let parent = JitsiDeployment.parentHost(of: section.name), JitsiDeployment.firstLabel(parent) == "auth" {
-            return true
-        }
-        return false
-    }
+    public func isInternalMUC(_ section: ConfigSection) -> Bool { JitsiLayout.isInternalMUCName(section.name) }
 
-    /// MUC components that hold conferences (not lobby, breakout or the internal brewery).
-    public var conferenceMUCs: [ConfigSection] {
-        mucComponents.filter { !isCompanionMUC($0) && !isInternalMUC($0) }
+    static func isInternalMUCName(_ name: String) -> Bool {
+        let label = JitsiDeployment.firstLabel(name)
+        if label == "internal" || label == "internal-muc" { return true }
+        if let parent = JitsiDeployment.parentHost(of: name), JitsiDeployment.firstLabel(parent) == "auth" { return true }
+        return false
     }
 
     /// The conference MUC of a VirtualHost: its `main_muc`, else a conference MUC one label below it.
@@ -193,46 +270,8 @@ public struct JitsiLayout: Sendable {
         if let named = string("main_muc", in: host), let muc = section(named), muc.componentModule == "muc" {
             return muc
         }
-        let candidates = conferenceMUCs.filter { JitsiDeployment.parentHost(of: $0.name) == host.name }
+        let candidates = conferenceMUCsByParent[host.name] ?? []
         return candidates.first { modules(of: $0).contains("token_verification") } ?? candidates.first
-    }
-
-    /// The main conference MUC of the deployment.
-    public var mainMUC: ConfigSection? {
-        let conference = conferenceMUCs
-        if let explicit = configuration.global["muc_mapper_domain"]?.stringValue,
-           let muc = conference.first(where: { $0.name == explicit }) { return muc }
-        if let base = configuration.global["muc_mapper_domain_base"]?.stringValue {
-            let prefix = configuration.global["muc_mapper_domain_prefix"]?.stringValue ?? "conference"
-            if let muc = conference.first(where: { $0.name == "\(prefix).\(base)" }) { return muc }
-            if let host = virtualHost(base), let muc = conferenceMUC(of: host) { return muc }
-        }
-        for host in tokenHosts {
-            if let muc = conferenceMUC(of: host) { return muc }
-        }
-        for host in configuration.virtualHosts {
-            if let named = host["main_muc"]?.stringValue, let muc = conference.first(where: { $0.name == named }) {
-                return muc
-            }
-        }
-        return conference.count == 1 ? conference.first : nil
-    }
-
-    /// The VirtualHost the main MUC belongs to (the one users with tokens connect to).
-    public var mainHost: ConfigSection? {
-        if let muc = mainMUC, let parent = JitsiDeployment.parentHost(of: muc.name), let host = virtualHost(parent) {
-            return host
-        }
-        if let base = configuration.global["muc_mapper_domain_base"]?.stringValue, let host = virtualHost(base) {
-            return host
-        }
-        let tokens = tokenHosts
-        return tokens.count == 1 ? tokens.first : nil
-    }
-
-    /// VirtualHosts that own a conference MUC (one label below them).
-    public var hostsWithConferenceMUC: Set<String> {
-        Set(conferenceMUCs.compactMap { JitsiDeployment.parentHost(of: $0.name) })
     }
 
     /// VirtualHosts serving tokenless guests besides the main host: anonymous / jitsi-anonymous /
@@ -268,7 +307,7 @@ public struct JitsiLayout: Sendable {
         case verifierParent(ConfigSection)
     }
 
-    /// The bare JIDs of the focus (jicofo) user: client_proxy targets, and focus@ admins of the conference MUCs.
+    /// The bare JIDs of the focus (jicofo) user: client_proxy targets.
     public var focusJIDs: [(jid: String, option: ConfigOption)] {
         var result: [(String, ConfigOption)] = []
         for component in configuration.components where component.componentModule == "client_proxy" {
@@ -283,10 +322,11 @@ public struct JitsiLayout: Sendable {
     /// the focus JIDs and of focus@/jvb@ admins, and auth.* hosts.
     public var serviceHosts: [ConfigSection] {
         var domains = Set<String>()
-        var jids = focusJIDs.map(\.jid)
+        let focus = Set(focusJIDs.map(\.jid))
+        var jids = Array(focus)
         for muc in mucComponents { jids += (muc["admins"]?.stringList ?? []) }
         jids += configuration.global["admins"]?.stringList ?? []
-        for jid in jids where jid.hasPrefix("focus@") || jid.hasPrefix("jvb@") || focusJIDs.contains(where: { $0.jid == jid }) {
+        for jid in jids where jid.hasPrefix("focus@") || jid.hasPrefix("jvb@") || focus.contains(jid) {
             if let at = jid.firstIndex(of: "@") {
                 domains.insert(String(jid[jid.index(after: at)...].split(separator: "/").first ?? ""))
             }

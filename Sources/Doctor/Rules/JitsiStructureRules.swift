@@ -49,7 +49,7 @@ enum JitsiStructureRules {
     static func danglingComponentReference(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let layout = jitsiLayout(context), let configuration = context.configuration else { return [] }
         return references(configuration).compactMap { section, option, _, target in
-            guard configuration.section(named: target) == nil || target == "*" else { return nil }
+            guard layout.section(target) == nil, target != "*" else { return nil }
             let suggestion = configuration.sections.first { $0.name.lowercased() == target.lowercased() }
             var message = "\(option.name) in \(layout.kindDescription(of: section)) names \"\(target)\", but no Component "
                 + "\"\(target)\" is declared: the module that reads it cannot find its component"
@@ -69,7 +69,7 @@ enum JitsiStructureRules {
     static func componentReferenceNotMUC(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let layout = jitsiLayout(context), let configuration = context.configuration else { return [] }
         return references(configuration).compactMap { section, option, module, target in
-            guard let module, let targetSection = configuration.section(named: target), !targetSection.isGlobal,
+            guard let module, let targetSection = layout.section(target),
                   targetSection.componentModule != module else { return nil }
             let related = layout.declaration(of: targetSection).map { [RelatedLocation($0, note: "declared here")] } ?? []
             return factory.make(
@@ -140,7 +140,7 @@ enum JitsiStructureRules {
         let prefix = prefixOption?.value.stringValue ?? "conference"
         guard !prefix.isEmpty else { return [] }
         let expected = "\(prefix).\(base)"
-        guard configuration.section(named: expected) == nil else { return [] }
+        guard layout.section(expected) == nil else { return [] }
         let candidates = layout.conferenceMUCs.filter { JitsiDeployment.parentHost(of: $0.name) == base }
         guard candidates.count == 1, let muc = candidates.first else { return [] }
         let actual = JitsiDeployment.firstLabel(muc.name)

@@ -25,8 +25,10 @@ enum JitsiTokenRules {
         RuleImplementation("JWT517", check: mucTokenOptionOnHost),
     ]
 
+    /// Token rules only look at Jitsi-like configs (token auth, Jitsi modules or plugin path).
     static func layout(_ context: AnalysisContext) -> JitsiLayout? {
-        context.configuration.map(JitsiLayout.init)
+        guard context.isJitsi else { return nil }
+        return context.configuration.map(JitsiLayout.init)
     }
 
     static func describe(_ reason: JitsiLayout.TokenReaderReason) -> String {
@@ -374,14 +376,15 @@ enum JitsiTokenRules {
     static func guestDomainInAllowlist(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let layout = layout(context), let configuration = context.configuration else { return [] }
         var findings: [Finding] = []
+        let anonymousHosts = Set(layout.guestHosts.map(\.name)).union(
+            configuration.virtualHosts.filter { ["anonymous", "jitsi-anonymous"].contains(layout.authentication(of: $0)) }
+                .map(\.name))
         for muc in layout.mucComponents where layout.modules(of: muc).contains("token_verification") {
             guard let option = layout.option("token_verification_allowlist", in: muc),
                   let entries = option.value.stringList else { continue }
             let parent = JitsiDeployment.parentHost(of: muc.name)
-            let guestNames = Set(layout.guestHosts.map(\.name)).union(
-                configuration.virtualHosts.filter {
-                    $0.name != parent && ["anonymous", "jitsi-anonymous"].contains(layout.authentication(of: $0))
-                }.map(\.name))
+            var guestNames = anonymousHosts
+            if let parent { guestNames.remove(parent) }
             for entry in entries where !entry.contains("@") {
                 let message: String
                 var related: [RelatedLocation] = []
