@@ -112,6 +112,14 @@ enum JitsiTokenRules {
             }
             let isMain = host.name == main?.name
             let muc = layout.conferenceMUC(of: host)
+            if let muc, let d = layout.declaration(of: muc) {
+                related.append(RelatedLocation(d, note: "tokenless sessions also pass token_verification on \"\(muc.name)\""))
+            }
+            for guest in guests.prefix(3) {
+                if let d = layout.declaration(of: guest) {
+                    related.append(RelatedLocation(d, note: "guests already have their own VirtualHost \"\(guest.name)\""))
+                }
+            }
             let roleModule = muc.map { !layout.modules(of: $0).isDisjoint(with: JitsiLayout.tokenRoleModules) } ?? false
             // Design d2: one token domain, tokenless users as guests on purpose, claims mapped to roles.
             let looksLikeD2 = isMain && guests.isEmpty && roleModule
@@ -130,8 +138,10 @@ enum JitsiTokenRules {
                     : guests.isEmpty
                         ? "Set allow_empty_token = false on \"\(host.name)\" and let guests use a separate anonymous "
                             + "VirtualHost (config.js hosts.anonymousdomain), so that a missing token fails loudly."
-                        : "Guests already have \(guests.map { "\"\($0.name)\"" }.joined(separator: ", ")): set "
-                            + "allow_empty_token = false on \"\(host.name)\" so that a missing token fails loudly.")
+                        : "Choose one place for guests: keep them on \(guests.map { "\"\($0.name)\"" }.joined(separator: ", ")) "
+                            + "and set allow_empty_token = false on \"\(host.name)\" so that a missing token fails loudly, or "
+                            + "remove the guest host and keep tokenless users on \"\(host.name)\" on purpose (design d2, "
+                            + "with token_affiliation on the MUC).")
             return factory.make(message, at: option.location, related: related, fix: fix,
                                 confidence: looksLikeD2 ? .possible : .likely)
         }
