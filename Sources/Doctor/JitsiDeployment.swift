@@ -18,6 +18,29 @@ public enum JitsiDeployment {
         return configuration.sections.contains { $0.name.hasPrefix("focus.") || $0.name.hasPrefix("auth.") && $0.isVirtualHost }
     }
 
+    /// Options read by Jitsi's Prosody plugins (research jitsi-token-auth §2.1 and the templates),
+    /// for option-knowledge rules that must not call them unknown in a Jitsi config.
+    public static let knownOptions: Set<String> = [
+        // token library / mod_auth_token (token VirtualHost, or global)
+        "app_id", "app_secret", "asap_key_server", "cache_keys_url", "signature_algorithm", "allow_empty_token",
+        "enable_domain_verification", "asap_accepted_issuers", "asap_accepted_audiences", "asap_require_room_claim",
+        "jwt_pubkey_cache_size",
+        // outgoing ASAP tokens
+        "asap_key_path", "asap_issuer", "asap_audience", "asap_key_id", "asap_ttl", "asap_ttl_threshold",
+        // global Jitsi wiring
+        "muc_mapper_domain_base", "muc_mapper_domain_prefix", "muc_mapper_domain", "region_header_name",
+        // VirtualHost companions
+        "main_muc", "lobby_muc", "breakout_rooms_muc", "muc_lobby_whitelist", "speakerstats_component",
+        "conference_duration_component", "end_conference_component", "av_moderation_component",
+        "room_metadata_component",
+        // components
+        "muc_component", "target_address", "breakout_rooms_component", "muc_password_whitelist",
+        "token_verification_allowlist", "token_verification_require_token_for_moderation",
+        "wait_for_host_disable_auto_owners", "allowners_moderated_subdomains", "allowners_moderated_rooms",
+        "allowner_issuers", "allowners_disable_revoke_owners", "token_affiliation_log_level", "disable_cascading_set",
+        "party_check_timeout",
+    ]
+
     // MARK: - Prosody's module selection (prosody-semantics §1.6)
 
     /// Modules Prosody loads on every host unless disabled (0.12; 13 drops `posix`).
