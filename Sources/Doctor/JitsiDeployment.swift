@@ -41,6 +41,16 @@ public enum JitsiDeployment {
         "party_check_timeout",
     ]
 
+    /// The analysed file looks like a part included from a main config (a conf.d-style path, or a
+    /// file with no global options): global-only requirements may be met in the main file.
+    public static func looksLikeFragment(_ configuration: ProsodyConfiguration) -> Bool {
+        let main = configuration.files.last ?? ""
+        for marker in ["conf.d", "conf.avail", "sites-enabled", "sites-available"] where main.contains(marker) {
+            return true
+        }
+        return configuration.global.options.allSatisfy { $0.name == "log" }
+    }
+
     // MARK: - Prosody's module selection (prosody-semantics §1.6)
 
     /// Modules Prosody loads on every host unless disabled (0.12; 13 drops `posix`).
@@ -184,14 +194,14 @@ public struct JitsiLayout: Sendable {
 
         func conferenceMUC(of host: ConfigSection) -> ConfigSection? {
             if let named = (host.option("main_muc") ?? global.option("main_muc"))?.value.stringValue,
-               let muc = byName[named], muc.componentModule == "muc" {
+               let muc = byName[named] ?? byName[named.lowercased()], muc.componentModule == "muc" {
                 return muc
             }
             let candidates = byParent[host.name] ?? []
             return candidates.first { modules[$0.name]?.contains("token_verification") == true } ?? candidates.first
         }
         func virtualHost(_ name: String) -> ConfigSection? {
-            byName[name].flatMap { $0.isVirtualHost ? $0 : nil }
+            (byName[name] ?? byName[name.lowercased()]).flatMap { $0.isVirtualHost ? $0 : nil }
         }
         var main: ConfigSection? = nil
         if let explicit = global["muc_mapper_domain"]?.stringValue {
@@ -262,11 +272,14 @@ public struct JitsiLayout: Sendable {
         string("authentication", in: host) ?? "internal_hashed"
     }
 
-    public func section(_ name: String) -> ConfigSection? { sectionsByName[name] }
+    /// A section by host name; names are nameprepped by Prosody, so case does not matter.
+    public func section(_ name: String) -> ConfigSection? { sectionsByName[name] ?? sectionsByName[name.lowercased()] }
 
     public func virtualHost(_ name: String) -> ConfigSection? {
-        sectionsByName[name].flatMap { $0.isVirtualHost ? $0 : nil }
+        section(name).flatMap { $0.isVirtualHost ? $0 : nil }
     }
+
+    public var isFragment: Bool { JitsiDeployment.looksLikeFragment(configuration) }
 
     /// Lobby and breakout MUCs: named by `lobby_muc` / `breakout_rooms_muc`, or called lobby.* / breakout.*.
     public func isCompanionMUC(_ section: ConfigSection) -> Bool { companionKind(section) != nil }

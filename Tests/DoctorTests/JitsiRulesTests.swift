@@ -168,7 +168,7 @@ final class JitsiRulesTests: XCTestCase {
         assertEditFixes("JIT606", base.replacingOccurrences(of: "    admins = { \"focus@auth.meet.example.com\" }\n", with: "    admins = { \"jvb@auth.meet.example.com\" }\n"))
         assertEditFixes("JIT605", base.replacingOccurrences(of: "conference.meet.example.com", with: "muc.meet.example.com"))
         assertEditFixes("JIT601", base.replacingOccurrences(of: "VirtualHost \"meet.example.com\"\n",
-                                                            with: "VirtualHost \"meet.example.com\"\n    main_muc = \"Conference.meet.example.com\"\n"))
+                                                            with: "VirtualHost \"meet.example.com\"\n    main_muc = \"conference.meet.example.org\"\n"))
     }
 
     func testKeyServerAndGuestAuthEdits() {
@@ -200,6 +200,30 @@ final class JitsiRulesTests: XCTestCase {
         XCTAssertFalse(findings.contains { $0.ruleID == "JWT501" }, "an account host is not a guest host")
         assertEditFixes("JIT613", text)
         assertEditFixes("JIT613", base.replacingOccurrences(of: "authentication = \"internal_hashed\"", with: "authentication = \"anonymous\""))
+    }
+
+    func testFragmentsDoNotDemandGlobalOptions() {
+        let fragment = """
+        VirtualHost "meet.example.com"
+            authentication = "token"
+            app_id = "example_app"
+            app_secret = "a-long-random-secret-0123456789abcdef"
+
+        Component "conference.meet.example.com" "muc"
+            modules_enabled = { "token_verification", "muc_domain_mapper" }
+        """
+        let loaded = ConfigLoader(environment: [:]).load(bytes: Array(fragment.utf8), fileName: "/etc/prosody/conf.d/meet.cfg.lua")
+        let findings = Engine().run(AnalysisContext(configuration: loaded.configuration, sources: loaded.sources))
+        XCTAssertEqual(jitsiFindings(findings).map(\.ruleID), [])
+        // The same text as a main config misses plugin_paths and muc_mapper_domain_base.
+        let main = Set(check("pidfile = \"/run/prosody/prosody.pid\"\n" + fragment).map(\.ruleID))
+        XCTAssertTrue(main.isSuperset(of: ["JIT603", "JIT608"]), "\(main.sorted())")
+    }
+
+    func testHostNamesMatchWhateverTheCase() {
+        let text = base.replacingOccurrences(of: "muc_mapper_domain_base = \"meet.example.com\"", with: "muc_mapper_domain_base = \"Meet.Example.com\"")
+            .replacingOccurrences(of: "VirtualHost \"meet.example.com\"\n", with: "VirtualHost \"meet.example.com\"\n    main_muc = \"Conference.meet.example.com\"\n")
+        XCTAssertEqual(jitsiFindings(check(text)).map(\.ruleID), [])
     }
 
     // MARK: individual rules

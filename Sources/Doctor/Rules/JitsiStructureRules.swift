@@ -50,7 +50,10 @@ enum JitsiStructureRules {
         guard let layout = jitsiLayout(context), let configuration = context.configuration else { return [] }
         return references(configuration).compactMap { section, option, _, target in
             guard layout.section(target) == nil, target != "*" else { return nil }
-            let suggestion = configuration.sections.first { $0.name.lowercased() == target.lowercased() }
+            // A component with the same first label (lobby.meet.example.org -> lobby.meet.example.com).
+            let label = JitsiDeployment.firstLabel(target.lowercased())
+            let sameLabel = configuration.components.filter { JitsiDeployment.firstLabel($0.name) == label }
+            let suggestion = sameLabel.count == 1 ? sameLabel.first : nil
             var message = "\(option.name) in \(layout.kindDescription(of: section)) names \"\(target)\", but no Component "
                 + "\"\(target)\" is declared: the module that reads it cannot find its component"
             var edits: [TextEdit] = []
@@ -92,7 +95,7 @@ enum JitsiStructureRules {
             let modules = layout.modules(of: section)
             var reported = false
             for module in mapperModules where modules.contains(module) {
-                guard layout.option("muc_mapper_domain_base", in: section) == nil else { continue }
+                guard layout.option("muc_mapper_domain_base", in: section) == nil, !layout.isFragment else { continue }
                 if module == "token_verification" && reported { continue }
                 reported = true
                 let source = layout.moduleSource(module, of: section)
@@ -221,6 +224,8 @@ enum JitsiStructureRules {
         let paths = configuration.global["plugin_paths"]?.stringList ?? []
         if configuration.global["plugin_paths"]?.isDynamic == true { return [] }
         guard !paths.contains(where: { $0.contains("jitsi") || $0.contains("prosody-plugins") }) else { return [] }
+        // A file included from the main config gets plugin_paths from there.
+        if configuration.global.option("plugin_paths") == nil, layout.isFragment { return [] }
         var used: [(String, SourceLocation?)] = []
         for section in configuration.sections {
             for module in layout.modules(of: section).sorted() where jitsiOnlyModules.contains(module) {
@@ -317,6 +322,7 @@ enum JitsiStructureRules {
         guard let layout = jitsiLayout(context), let configuration = context.configuration else { return [] }
         if configuration.global["consider_bosh_secure"]?.isTruthy == true
             || configuration.global["consider_websocket_secure"]?.isTruthy == true { return [] }
+        if layout.isFragment { return [] }
         let clientAuth: Set<String> = ["token", "anonymous", "jitsi-anonymous"]
         return configuration.virtualHosts.compactMap { host in
             guard clientAuth.contains(layout.authentication(of: host)) else { return nil }
