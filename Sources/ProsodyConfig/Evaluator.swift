@@ -158,7 +158,8 @@ final class Evaluator {
 
     func report(_ kind: ConfigProblem.Kind, _ message: String, at location: SourceLocation?,
                 related: [SourceLocation] = [], fatal: Bool = false, errorKind: String? = nil) {
-        let key = "\(kind)|\(location?.file ?? "")|\(location?.range.start.offset ?? -1)|\(message)"
+        let key = ConfigurationJSON.problemKindName(kind) + "|" + (location?.file ?? "") + "|"
+            + String(location?.range.start.offset ?? -1) + "|" + message
         guard problemKeys.insert(key).inserted else { return }
         problems.append(ConfigProblem(kind: kind, message: message, location: location, related: related,
                                       prosodyWouldFail: fatal, prosodyErrorKind: errorKind))
@@ -177,14 +178,15 @@ final class Evaluator {
     /// Loads one file in a fresh environment (the main file or an Include).
     func loadFile(path: String, bytes: [UInt8], includedFrom: SourceLocation?) {
         sources[path] = bytes
-        if bytes.contains(0) {
+        let hasNul = bytes.withUnsafeBufferPointer { b in b.baseAddress.map { memchr($0, 0, b.count) != nil } ?? false }
+        if hasNul {
             let loc = SourceLocation(file: path, range: Self.lineRange(1))
             report(.notText(path: path), "\(path) is not a text file (it contains NUL bytes)", at: includedFrom ?? loc,
                    fatal: true)
             return
         }
         var text = bytes
-        if String(validatingUTF8: bytes.map { CChar(bitPattern: $0) } + [0]) == nil {
+        if String(validating: bytes, as: UTF8.self) == nil {
             report(.notText(path: path), "\(path) is not valid UTF-8 (Lua accepts it; strings keep the raw bytes)",
                    at: includedFrom ?? SourceLocation(file: path, range: Self.lineRange(1)))
         }
