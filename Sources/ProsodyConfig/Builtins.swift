@@ -484,13 +484,13 @@ enum LuaOps {
             case .subtract: return .int(x &- y)
             case .multiply: return .int(x &* y)
             case .floorDivide:
-                if y == 0 { throw LuaError(message: "attempt to perform 'n//0'", location: at) }
+                if y == 0 { throw LuaError(message: "attempt to divide by zero", location: at) }
                 if y == -1 { return .int(0 &- x) }
                 var q = x / y
                 if (x % y != 0) && ((x < 0) != (y < 0)) { q -= 1 }
                 return .int(q)
             case .modulo:
-                if y == 0 { throw LuaError(message: "attempt to perform 'n%%0'", location: at) }
+                if y == 0 { throw LuaError(message: "attempt to perform 'n%0'", location: at) }
                 if y == -1 { return .int(0) }
                 var m = x % y
                 if m != 0 && ((m < 0) != (y < 0)) { m += y }
@@ -567,7 +567,8 @@ enum Nameprep {
             if prohibited(s.value) { return nil }
             scalars.append(s)
         }
-        let mapped = String(scalars).lowercased()
+        // Case folding (B.2: ß -> ss, ς -> σ, ﬁ -> fi...), then NFKC.
+        let mapped = String(scalars).folding(options: .caseInsensitive, locale: nil)
         let normalized = mapped.precomposedStringWithCompatibilityMapping
         for s in normalized.unicodeScalars where prohibited(s.value) { return nil }
         return normalized

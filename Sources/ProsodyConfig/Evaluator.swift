@@ -71,6 +71,8 @@ enum Flow {
     case normal
     case breakLoop
     case returned([LuaValue])
+    /// A `goto` looking for its label in the enclosing blocks.
+    case goto(String)
 }
 
 /// Options of one evaluation.
@@ -256,10 +258,21 @@ final class Evaluator {
 
     func execBlock(_ block: Block, scope: Scope, env: FileEnv, newScope: Bool = true) throws -> Flow {
         let inner = newScope ? Scope(parent: scope) : scope
-        for statement in block.statements {
+        var index = 0
+        let statements = block.statements
+        while index < statements.count {
+            let statement = statements[index]
+            index += 1
             do {
                 let flow = try exec(statement, scope: inner, env: env)
                 if case .normal = flow { continue }
+                if case .goto(let label) = flow, let target = statements.firstIndex(where: {
+                    if case .label(let id) = $0.kind { return id.name == label }
+                    return false
+                }) {
+                    index = target + 1
+                    continue
+                }
                 return flow
             } catch let error as LuaError {
                 // Prosody would abort here; we record it and carry on with the next statement.
@@ -327,7 +340,8 @@ final class Evaluator {
                 }
                 let flow = try execBlock(body, scope: scope, env: env)
                 if case .breakLoop = flow { break }
-                if case .returned = flow { return flow }
+                if case .normal = flow { continue }
+                return flow
             }
         case .repeatLoop(let body, let condition):
             var count = 0
@@ -340,7 +354,7 @@ final class Evaluator {
                 let inner = Scope(parent: scope)
                 let flow = try execBlock(body, scope: inner, env: env, newScope: false)
                 if case .breakLoop = flow { break }
-                if case .returned = flow { return flow }
+                if case .normal = flow {} else { return flow }
                 let c = try evalExpr(condition, scope: inner, env: env)
                 guard let truth = c.truthy else {
                     dynamicProblem("repeat condition (\(c.reason))", at: loc(condition.range, env))
@@ -368,8 +382,8 @@ final class Evaluator {
             return .returned(try evalList(values, scope: scope, env: env))
         case .breakStatement:
             return .breakLoop
-        case .gotoStatement:
-            report(.dynamic, "goto is not evaluated by prosody-doctor", at: loc(statement.range, env))
+        case .gotoStatement(let label):
+            return .goto(label.name)
         case .label, .invalid:
             break
         }
@@ -406,8 +420,8 @@ final class Evaluator {
             inner.declare(variable.name, value)
             let flow = try execBlock(body, scope: inner, env: env, newScope: false)
             if case .breakLoop = flow { return .normal }
-            if case .returned = flow { return flow }
-            return nil
+            if case .normal = flow { return nil }
+            return flow
         }
         if case .int(let a) = s, case .int(let b) = st {
             if b == 0 { throw LuaError(message: "'for' step is zero", location: at) }
@@ -456,8 +470,8 @@ final class Evaluator {
             for (i, v) in variables.enumerated() { inner.declare(v.name, i < vars.count ? vars[i] : .nil) }
             let flow = try execBlock(body, scope: inner, env: env, newScope: false)
             if case .breakLoop = flow { return .normal }
-            if case .returned = flow { return flow }
-            return nil
+            if case .normal = flow { return nil }
+            return flow
         }
         if case .dynamic(let r) = f {
             dynamicProblem("for loop over \(r); loop not evaluated", at: at)
