@@ -1114,10 +1114,9 @@ final class Evaluator {
     }
 
     func includeGlob(directory: String, glob: String, pattern: String, at: SourceLocation, env: FileEnv) throws {
-        let listPath = directory.isEmpty ? "." : directory
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: listPath, isDirectory: &isDir), isDir.boolValue,
-              var names = try? FileManager.default.contentsOfDirectory(atPath: listPath) else {
+        guard !directory.isEmpty, FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue,
+              var names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             let problemMessage = "cannot open \(directory): No such file or directory"
             report(.includeNotFound(pattern: pattern), problemMessage, at: at, fatal: true)
             return
@@ -1127,7 +1126,9 @@ final class Evaluator {
         var matched = 0
         for name in names where !name.hasPrefix(".") && Self.globMatch(Array(name.utf8), globBytes) {
             matched += 1
-            includeFile(directory + "/" + name, at: at, env: env)
+            // Prosody re-resolves each match against the including file's directory (which
+            // doubles a relative directory part when the main path was relative, §0 item 5).
+            includeFile(Self.resolveRelative(parent: env.directory, path: directory + "/" + name), at: at, env: env)
         }
         if matched == 0 {
             report(.includeNotFound(pattern: pattern),
