@@ -458,8 +458,12 @@ enum LuaOps {
                 }
             }
             // Lua checks the right operand first when both are bad? It reports the first non-string.
-            if !(isStringy(l)) { _ = try piece(l, lDesc) }
-            return .string(try piece(l, lDesc) + piece(r, rDesc))
+            let a = try piece(l, lDesc), b = try piece(r, rDesc)
+            if a.utf8.count + b.utf8.count > 32_000_000 {
+                throw LuaError(message: "string longer than 32 MB built by concatenation; not evaluated", location: at,
+                               problemKind: .evaluationLimit, prosodyWouldFail: false)
+            }
+            return .string(a + b)
         case .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight:
             guard let x = toInteger(l) else { throw bitError(l, lDesc, at) }
             guard let y = toInteger(r) else { throw bitError(r, rDesc, at) }

@@ -81,6 +81,8 @@ struct EvaluatorSettings {
     var version: ProsodyVersion
     var sortedIncludes: Bool
     var maxLoopIterations = 10_000
+    /// Evaluation steps one loop (with everything it runs) may take before it is stopped.
+    var maxLoopSteps = 200_000
     var maxCallDepth = 100
     var maxExpressionDepth = 150
     var maxIncludeDepth = 40
@@ -326,6 +328,7 @@ final class Evaluator {
             return try execBlock(block, scope: scope, env: env)
         case .whileLoop(let condition, let body):
             var count = 0
+            let startSteps = steps
             while true {
                 let c = try evalExpr(condition, scope: scope, env: env)
                 guard let truth = c.truthy else {
@@ -334,8 +337,9 @@ final class Evaluator {
                 }
                 if !truth { break }
                 count += 1
-                if count > settings.maxLoopIterations {
-                    report(.evaluationLimit, "loop stopped after \(settings.maxLoopIterations) iterations", at: loc(statement.range, env))
+                try tick(loc(statement.range, env))
+                if count > settings.maxLoopIterations || steps - startSteps > settings.maxLoopSteps {
+                    report(.evaluationLimit, "loop stopped after \(count - 1) iterations (evaluation bound)", at: loc(statement.range, env))
                     break
                 }
                 let flow = try execBlock(body, scope: scope, env: env)
@@ -345,10 +349,12 @@ final class Evaluator {
             }
         case .repeatLoop(let body, let condition):
             var count = 0
+            let startSteps = steps
             while true {
                 count += 1
-                if count > settings.maxLoopIterations {
-                    report(.evaluationLimit, "loop stopped after \(settings.maxLoopIterations) iterations", at: loc(statement.range, env))
+                try tick(loc(statement.range, env))
+                if count > settings.maxLoopIterations || steps - startSteps > settings.maxLoopSteps {
+                    report(.evaluationLimit, "loop stopped after \(count - 1) iterations (evaluation bound)", at: loc(statement.range, env))
                     break
                 }
                 let inner = Scope(parent: scope)
@@ -410,10 +416,12 @@ final class Evaluator {
         }
         let s = try num(start, "initial value"), l = try num(limit, "limit"), st = try num(step, "step")
         var count = 0
+        let startSteps = steps
         func iterate(_ value: LuaValue) throws -> Flow? {
             count += 1
-            if count > settings.maxLoopIterations {
-                report(.evaluationLimit, "loop stopped after \(settings.maxLoopIterations) iterations", at: at)
+            try tick(at)
+            if count > settings.maxLoopIterations || steps - startSteps > settings.maxLoopSteps {
+                report(.evaluationLimit, "loop stopped after \(count - 1) iterations (evaluation bound)", at: at)
                 return .normal
             }
             let inner = Scope(parent: scope)
@@ -460,10 +468,12 @@ final class Evaluator {
         let f = values[0], state = values[1]
         var control = values[2]
         var count = 0
+        let startSteps = steps
         func run(_ vars: [LuaValue]) throws -> Flow? {
             count += 1
-            if count > settings.maxLoopIterations {
-                report(.evaluationLimit, "loop stopped after \(settings.maxLoopIterations) iterations", at: at)
+            try tick(at)
+            if count > settings.maxLoopIterations || steps - startSteps > settings.maxLoopSteps {
+                report(.evaluationLimit, "loop stopped after \(count - 1) iterations (evaluation bound)", at: at)
                 return .normal
             }
             let inner = Scope(parent: scope)
