@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Entry point of the Lua front end.
 public enum LuaParser {
     /// Parsing options.
@@ -40,9 +46,52 @@ public enum LuaParser {
     }
 
     public static func parse(_ source: [UInt8], options: Options) -> ParseResult {
-        var parser = Parser(source, options: options)
-        return parser.parseChunk()
+        // The parser recurses up to luac's limit (about 200 levels of statements and
+        // subexpressions); run it on a thread with a generous stack so that callers on
+        // small stacks (e.g. Swift concurrency's 512 KiB threads, debug builds) are safe.
+        runOnLargeStack {
+            var parser = Parser(source, options: options)
+            return parser.parseChunk()
+        }
     }
+}
+
+private final class StackJob: @unchecked Sendable {
+    let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+}
+
+/// Runs `body` on a fresh thread with a 64 MiB stack (reserved lazily) and waits for it.
+/// Falls back to the calling thread if no thread can be created.
+func runOnLargeStack<T>(_ body: @escaping () -> T) -> T {
+    #if os(Linux)
+    let box = ResultBox<T>()
+    let job = StackJob { box.value = body() }
+    var attr = pthread_attr_t()
+    pthread_attr_init(&attr)
+    defer { pthread_attr_destroy(&attr) }
+    pthread_attr_setstacksize(&attr, 64 << 20)
+    var thread = pthread_t()
+    let arg = Unmanaged.passRetained(job).toOpaque()
+    let rc = pthread_create(&thread, &attr, { raw in
+        let job = Unmanaged<StackJob>.fromOpaque(raw!).takeRetainedValue()
+        job.body()
+        return nil
+    }, arg)
+    if rc == 0 {
+        pthread_join(thread, nil)
+        if let v = box.value { return v }
+        return body()
+    }
+    Unmanaged<StackJob>.fromOpaque(arg).release()
+    return body()
+    #else
+    return body()
+    #endif
 }
 
 struct ParseFailure: Error {
@@ -964,3 +1013,9 @@ struct Parser {
         }
     }
 }
+
+// Unambiguous names for modules that also import Foundation (whose Swift 6 overlay
+// declares its own `Expression` type).
+public typealias LuaExpression = Expression
+public typealias LuaStatement = Statement
+public typealias LuaBlock = Block
