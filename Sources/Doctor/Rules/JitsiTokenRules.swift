@@ -368,8 +368,11 @@ enum JitsiTokenRules {
                 problem = "\"\(alg)\" is not an algorithm the token library supports (HS256/384/512, RS256/384/512)"
             } else if alg.hasPrefix("HS"), !hasSecret, hasKeys {
                 problem = "\(alg) needs app_secret, but the host only has a key server (asap_key_server / cache_keys_url)"
-            } else if alg.hasPrefix("RS"), !hasKeys, hasSecret {
-                problem = "\(alg) needs public keys from asap_key_server or cache_keys_url, but the host only has app_secret"
+            } else if alg.hasPrefix("RS"), !hasKeys, hasSecret,
+                      layout.string("app_secret", in: host)?.contains("-----BEGIN") != true {
+                // With RS* and no key server the library uses app_secret as the PEM public key.
+                problem = "\(alg) needs an RSA public key (asap_key_server, cache_keys_url, or a PEM key as app_secret), "
+                    + "but app_secret holds a shared secret"
             } else {
                 return nil
             }
