@@ -226,6 +226,39 @@ final class JitsiRulesTests: XCTestCase {
         XCTAssertEqual(jitsiFindings(check(text)).map(\.ruleID), [])
     }
 
+    /// Every Jitsi finding raised by a catalogue example has a location, a fix, no secret value, and
+    /// every text edit it carries keeps the config valid and makes that finding go away.
+    func testCatalogueExamplesGiveCompleteFindingsAndWorkingEdits() {
+        let secretPattern = try! NSRegularExpression(pattern: #"app_secret\s*=\s*"([^"]+)""#)
+        var edited = 0
+        for rule in RuleCatalogue.embedded.rules where rule.id.hasPrefix("JWT") || rule.id.hasPrefix("JIT") {
+            for example in rule.examples.triggering {
+                guard let text = example.config else { continue }
+                let secrets = secretPattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+                    Range($0.range(at: 1), in: text).map { String(text[$0]) }
+                }
+                let findings = check(text).filter { $0.ruleID == rule.id }
+                XCTAssertFalse(findings.isEmpty, rule.id)
+                for finding in findings {
+                    XCTAssertNotNil(finding.location, "\(rule.id) without location")
+                    XCTAssertFalse(finding.fix?.message.isEmpty ?? true, "\(rule.id) without fix")
+                    for secret in secrets {
+                        XCTAssertFalse(finding.message.contains(secret), "\(rule.id) shows a secret")
+                        XCTAssertFalse(finding.fix?.message.contains(secret) ?? false, "\(rule.id) shows a secret in its fix")
+                    }
+                    guard let edits = finding.fix?.edits, !edits.isEmpty else { continue }
+                    edited += 1
+                    let fixed = apply(edits, to: text)
+                    let after = check(fixed)
+                    XCTAssertFalse(after.contains { $0.ruleID == "LUA001" }, "\(rule.id) edit broke the syntax:\n\(fixed)")
+                    XCTAssertLessThan(after.filter { $0.ruleID == rule.id }.count, findings.count,
+                                      "\(rule.id) edit did not fix:\n\(fixed)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(edited, 3)
+    }
+
     // MARK: individual rules
 
     func testEmptySecretIsErrorAndNeverShowsValues() {
