@@ -267,9 +267,18 @@ public struct JitsiLayout: Sendable {
         option(name, in: section)?.value.isTruthy == true
     }
 
-    /// The authentication provider of a VirtualHost (Prosody's default is internal_hashed).
+    /// Marker returned by `authentication(of:)` when the value is not statically known.
+    public static let unknownAuthentication = "(not statically known)"
+
+    /// The authentication provider of a VirtualHost (Prosody's default is internal_hashed);
+    /// `unknownAuthentication` when it is computed at run time.
     public func authentication(of host: ConfigSection) -> String {
-        string("authentication", in: host) ?? "internal_hashed"
+        guard let option = option("authentication", in: host) else { return "internal_hashed" }
+        return option.value.stringValue ?? JitsiLayout.unknownAuthentication
+    }
+
+    public func authenticationIsKnown(_ host: ConfigSection) -> Bool {
+        authentication(of: host) != JitsiLayout.unknownAuthentication
     }
 
     /// A section by host name; names are nameprepped by Prosody, so case does not matter.

@@ -259,6 +259,13 @@ final class JitsiRulesTests: XCTestCase {
         XCTAssertGreaterThan(edited, 3)
     }
 
+    func testRunTimeAuthenticationIsNotGuessed() {
+        let text = base.replacingOccurrences(of: "authentication = \"token\"", with: "authentication = os.getenv(\"AUTH_TYPE\")")
+        let ids = Set(jitsiFindings(check(text)).map(\.ruleID))
+        XCTAssertFalse(ids.contains("JWT516"), "\(ids.sorted())")
+        XCTAssertFalse(ids.contains("JWT506"), "\(ids.sorted())")
+    }
+
     // MARK: individual rules
 
     func testEmptySecretIsErrorAndNeverShowsValues() {

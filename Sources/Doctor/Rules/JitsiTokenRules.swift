@@ -281,7 +281,7 @@ enum JitsiTokenRules {
                     + "below a Component line belongs to that component)"
                 findings.append(factory.make(message, at: firstOption.location, related: related,
                                              fix: FixSuggestion("Move \(list) into \(target) (or the global section, before the first VirtualHost).")))
-            } else if section.isVirtualHost, !readerNames.contains(section.name),
+            } else if section.isVirtualHost, !readerNames.contains(section.name), layout.authenticationIsKnown(section),
                       layout.modules(of: section).isDisjoint(with: hostTokenReaders) {
                 let auth = layout.authentication(of: section)
                 if readers.isEmpty {
@@ -602,7 +602,7 @@ enum JitsiTokenRules {
                 return nil
             }
             let auth = layout.authentication(of: parent)
-            guard auth != "token" else { return nil }
+            guard auth != "token", layout.authenticationIsKnown(parent) else { return nil }
             var related: [RelatedLocation] = []
             if let a = layout.option("authentication", in: parent)?.location ?? layout.declaration(of: parent) {
                 related.append(RelatedLocation(a, note: "\"\(parent.name)\" uses authentication = \"\(auth)\""))
