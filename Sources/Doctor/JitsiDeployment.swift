@@ -552,6 +552,28 @@ public enum JitsiEdits {
         return nil
     }
 
+    /// Deletes the whole line of a one-line assignment (`    app_id = "x"; -- note`); nil when
+    /// the line holds anything else.
+    public static func deleteAssignmentLine(_ location: SourceLocation, _ sources: SourceFiles) -> TextEdit? {
+        guard let bytes = bytes(of: location, sources), let (start, end) = assignmentExtent(location, bytes) else { return nil }
+        var lineStart = start
+        while lineStart > 0, bytes[lineStart - 1] == UInt8(ascii: " ") || bytes[lineStart - 1] == UInt8(ascii: "\t") {
+            lineStart -= 1
+        }
+        guard lineStart == 0 || bytes[lineStart - 1] == UInt8(ascii: "\n") else { return nil }
+        var i = end
+        if i < bytes.count, bytes[i] == UInt8(ascii: ";") || bytes[i] == UInt8(ascii: ",") { i += 1 }
+        while i < bytes.count, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") { i += 1 }
+        if i + 1 < bytes.count, bytes[i] == UInt8(ascii: "-"), bytes[i + 1] == UInt8(ascii: "-") {
+            while i < bytes.count, bytes[i] != UInt8(ascii: "\n") { i += 1 }
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "\r") { i += 1 }
+        guard i == bytes.count || bytes[i] == UInt8(ascii: "\n") else { return nil }
+        let lineEnd = i < bytes.count ? i + 1 : i
+        return TextEdit(location: SourceLocation(file: location.file, range: range(lineStart, lineEnd, in: bytes)),
+                        replacement: "")
+    }
+
     /// Inserts `"item";` as the first entry of a list assignment (after its `{`).
     public static func insertListItem(_ item: String, in location: SourceLocation, _ sources: SourceFiles) -> TextEdit? {
         guard let bytes = bytes(of: location, sources), let (_, end) = assignmentExtent(location, bytes) else { return nil }

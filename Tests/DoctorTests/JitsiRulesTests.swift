@@ -128,6 +128,13 @@ final class JitsiRulesTests: XCTestCase {
         assertEditFixes("JWT501", text)
         let fixed = apply(check(text).first { $0.ruleID == "JWT501" }!.fix!.edits, to: text)
         XCTAssertTrue(fixed.contains("authentication = \"jitsi-anonymous\" -- copied"))
+        // On the seed the token options of the guest host go too, and nothing of ours is left there.
+        let seed = try! sample("jitsi-token-seed")
+        let seedFixed = apply(check(seed).first { $0.ruleID == "JWT501" }!.fix!.edits, to: seed)
+        XCTAssertTrue(seedFixed.contains("VirtualHost \"guest.meet.example.com\"\n    authentication = \"jitsi-anonymous\"\n    c2s_require_encryption = false\n"),
+                      seedFixed)
+        let after = Set(jitsiFindings(check(seedFixed)).map(\.ruleID))
+        XCTAssertEqual(after, ["JWT502", "JWT503"])
     }
 
     func testTokenVerificationInsertEdit() {

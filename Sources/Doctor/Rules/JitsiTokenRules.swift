@@ -85,11 +85,17 @@ enum JitsiTokenRules {
             if !extra.isEmpty {
                 message += "; its \(extra.joined(separator: ", ")) are then needed only to make token auth load at all"
             }
-            let edit = own.flatMap { JitsiEdits.replaceLiteral("token", with: "jitsi-anonymous", in: $0.location, context.sources) }
+            // Switch the host to jitsi-anonymous and drop its token options, all or nothing.
+            var edits: [TextEdit] = []
+            if let own, let edit = JitsiEdits.replaceLiteral("token", with: "jitsi-anonymous", in: own.location, context.sources) {
+                let deletions = extra.compactMap { host.option($0) }.map { JitsiEdits.deleteAssignmentLine($0.location, context.sources) }
+                if deletions.allSatisfy({ $0 != nil }) { edits = [edit] + deletions.compactMap { $0 } }
+            }
             let fix = FixSuggestion(
-                "Set authentication = \"jitsi-anonymous\" (or \"anonymous\") on \"\(host.name)\" and remove its token "
-                    + "options, or delete the host and the web client's anonymousdomain to use a single token domain (design d2).",
-                edits: edit.map { [$0] } ?? [])
+                "Set authentication = \"jitsi-anonymous\" on \"\(host.name)\" and remove its token options"
+                    + "\(extra.isEmpty ? "" : " (\(extra.joined(separator: ", ")))"), or delete the host and the web "
+                    + "client's anonymousdomain to use a single token domain (design d2).",
+                edits: edits)
             return factory.make(message, at: auth?.location ?? layout.declaration(of: host), related: related, fix: fix,
                                 confidence: isGuestNamed ? .certain : .likely)
         }
