@@ -10,7 +10,7 @@
 set -u
 ROOT=$(git rev-parse --show-toplevel 2>/dev/null || pwd)
 SHARED=${SHARED:-$ROOT/../shared}
-BIN=${BIN:-.build/release/prosody-doctor}
+BIN=${BIN:-$ROOT/.build/release/prosody-doctor}
 LUAC=${LUAC:-luac5.4}
 
 command -v "$LUAC" >/dev/null 2>&1 || { echo "parser conformance: $LUAC not found" >&2; exit 2; }
@@ -34,10 +34,11 @@ while IFS= read -r f; do
     lline=""; bline=""
     if [ $lrc -ne 0 ]; then
         # "luac5.4: FILE:LINE: message" (FILE may be abbreviated by luac).
-        lline=$(printf '%s\n' "$lout" | head -n1 | sed -n 's/^[^:]*: .*:\([0-9][0-9]*\): .*/\1/p')
+        lline=$(printf '%s\n' "$lout" | head -n1 | grep -o ':[0-9][0-9]*: ' | head -n1 | tr -dc '0-9')
     fi
     if [ $brc -ne 0 ]; then
-        bline=$(printf '%s\n' "$bout" | head -n1 | sed -n "s/^.*:\([0-9][0-9]*\): .*/\1/p")
+        first=$(printf '%s\n' "$bout" | head -n1)
+        bline=$(printf '%s\n' "${first#"$f"}" | grep -o '^:[0-9][0-9]*: ' | tr -dc '0-9')
     fi
     ok=0
     if [ $lrc -eq 0 ] && [ $brc -eq 0 ]; then ok=1

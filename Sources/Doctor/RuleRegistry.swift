@@ -4,4 +4,6 @@ public enum RuleRegistry {
         StructureRules.all
         + SuppressionRules.all
         + DeploymentRules.all
+        + JitsiTokenRules.all
+        + JitsiStructureRules.all
 }

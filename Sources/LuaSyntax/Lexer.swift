@@ -32,13 +32,6 @@ public enum TokenKind: Sendable, Hashable {
         default: return "'\(Token.fixedText(self) ?? "?")'"
         }
     }
-
-    var isBlockFollowWithoutUntil: Bool {
-        switch self {
-        case .kwElse, .kwElseif, .kwEnd, .eof: return true
-        default: return false
-        }
-    }
 }
 
 /// One token with its exact source range.

@@ -1013,3 +1013,9 @@ struct Parser {
         }
     }
 }
+
+// Unambiguous names for modules that also import Foundation (whose Swift 6 overlay
+// declares its own `Expression` type).
+public typealias LuaExpression = Expression
+public typealias LuaStatement = Statement
+public typealias LuaBlock = Block

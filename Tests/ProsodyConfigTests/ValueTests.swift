@@ -215,6 +215,9 @@ final class ValueTests: XCTestCase {
         let start = Date()
         let c = load("""
         while true do end
+        local s = "x"
+        for i = 1, 100 do s = s .. s end
+        for i = 1, 1e9 do for j = 1, 1e9 do end end
         local function f(n) return f(n + 1) end
         f(1)
         after = 1
