@@ -21,8 +21,7 @@ enum JitsiStructureRules {
     ]
 
     static func jitsiLayout(_ context: AnalysisContext) -> JitsiLayout? {
-        guard context.isJitsi, let configuration = context.configuration else { return nil }
-        return JitsiLayout(configuration)
+        context.jitsiLayout
     }
 
     /// Options naming another component, and the component module each must have (nil: any).

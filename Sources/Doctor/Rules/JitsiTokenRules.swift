@@ -27,8 +27,7 @@ enum JitsiTokenRules {
 
     /// Token rules only look at Jitsi-like configs (token auth, Jitsi modules or plugin path).
     static func layout(_ context: AnalysisContext) -> JitsiLayout? {
-        guard context.isJitsi else { return nil }
-        return context.configuration.map(JitsiLayout.init)
+        context.jitsiLayout
     }
 
     static func describe(_ reason: JitsiLayout.TokenReaderReason) -> String {
