@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeploymentFiles
 import Doctor
 import Foundation
 import PasteAnalysis
@@ -32,9 +33,10 @@ struct DiagnoseCommand: ParsableCommand {
         let resolvedFormat = try output.resolvedFormat(project: ProjectConfiguration())
         let result: DiagnosisInput
         if let paste {
+            if root != nil { throw ValidationError("--root discovers an installation; it does not go with a pasted blob") }
             result = try PasteDiagnosis.load(paste, release: prosodyRelease)
         } else {
-            throw ValidationError("installation discovery is not available in this build; pass a pasted blob (FILE or -)")
+            result = try InstallationDiagnosis.load(root: root, release: prosodyRelease)
         }
         let findings = Engine().run(result.context)
         let report = Report(findings: findings, sources: result.context.sources, files: result.files)
@@ -52,6 +54,71 @@ struct DiagnosisInput {
     var context: AnalysisContext
     var files: [String]
     var notes: [String]
+}
+
+enum InstallationDiagnosis {
+    /// Finds Prosody's config (prosodyctl about, else /etc/prosody/prosody.cfg.lua), the
+    /// Jitsi files around it and the logs, under `root` (default /).
+    static func load(root: String?, release: ProsodyRelease?) throws -> DiagnosisInput {
+        let base = root ?? "/"
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw UserFacingError(message: "\(base): not a directory", status: ExitStatus.unreadable)
+        }
+        var discovered = DeploymentDiscovery.discover(root: base)
+        var notes: [String] = []
+        if discovered.prosodyConfig == nil, root == nil, let fromAbout = prosodyctlConfigPath() {
+            discovered.prosodyConfig = fromAbout
+        }
+        guard let configPath = discovered.prosodyConfig else {
+            throw UserFacingError(message: "no Prosody config found under \(base) (looked for etc/prosody/prosody.cfg.lua and asked prosodyctl about); pass a config with `prosody-doctor check PATH`",
+                                  status: ExitStatus.unreadable)
+        }
+        let loaded = ConfigLoader().load(path: configPath)
+        notes.append("Prosody config: \(configPath) (\(loaded.configuration.files.count) file\(loaded.configuration.files.count == 1 ? "" : "s") loaded)")
+        var context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources,
+                                      prosodyRelease: release ?? .v0_12)
+        let snapshot = DeploymentSnapshot.load(files: discovered,
+                                               certificatePaths: CertificateReferences.paths(in: loaded.configuration))
+        context.deployment = snapshot
+        notes += snapshot.summary
+        // The other files' texts, so findings on them show their lines (secrets masked on output).
+        let others = [discovered.jicofoConf, discovered.jicofoProperties, discovered.jicofoEnvironment].compactMap { $0 }
+            + discovered.configJS + discovered.nginxSites
+        for path in others where context.sources.texts[path] == nil {
+            if let data = FileManager.default.contents(atPath: path), data.count < 4 << 20 {
+                context.sources.texts[path] = Array(data)
+            }
+        }
+        if !discovered.prosodyLogs.isEmpty {
+            notes.append("Prosody logs found: \(discovered.prosodyLogs.joined(separator: ", "))")
+        }
+        return DiagnosisInput(context: context, files: loaded.configuration.files, notes: notes)
+    }
+
+    /// `prosodyctl about` prints `Config directory: /etc/prosody/`.
+    static func prosodyctlConfigPath() -> String? {
+        guard let output = run(["prosodyctl", "about"]) else { return nil }
+        for line in output.split(separator: "\n") where line.hasPrefix("Config directory:") {
+            let directory = line.dropFirst("Config directory:".count).trimmingCharacters(in: .whitespaces)
+            let path = (directory as NSString).appendingPathComponent("prosody.cfg.lua")
+            if FileManager.default.fileExists(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    static func run(_ arguments: [String]) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+    }
 }
 
 enum PasteDiagnosis {

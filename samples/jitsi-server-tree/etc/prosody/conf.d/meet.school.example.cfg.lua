@@ -1,0 +1,1 @@
+../conf.avail/meet.school.example.cfg.lua
