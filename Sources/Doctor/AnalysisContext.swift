@@ -14,6 +14,8 @@ public struct AnalysisContext: Sendable {
     public var prosodyRelease: ProsodyRelease
     /// True when the config looks like a Jitsi Meet deployment (or the user said so).
     public var isJitsi: Bool
+    /// Permission facts of the loaded files, filled by the CLI (`FileFacts.gather`); empty when unknown.
+    public var fileFacts: [String: FileFacts] = [:]
 
     public init(configuration: ProsodyConfiguration?, sources: SourceFiles = SourceFiles(),
                 prosodyRelease: ProsodyRelease = .v0_12, isJitsi: Bool? = nil) {

@@ -2,4 +2,6 @@
 public enum RuleRegistry {
     public static let all: [RuleImplementation] =
         StructureRules.all
+        + ProsodyctlParityRules.all
+        + SecurityRules.all
 }
