@@ -60,7 +60,7 @@ enum ProsodyctlParityRules {
             "No global options are set: the config starts with a host definition, so every option after it belongs to that host." + (fragment ? fragmentNote : ""),
             at: location,
             fix: FixSuggestion("Put the server-wide options (admins, modules_enabled, log, ...) at the top of the main config, before the first VirtualHost or Component."),
-            confidence: fragment ? .possible : .certain, severity: fragment ? .info : nil)]
+            confidence: fragment ? .possible : .certain)]
     }
 
     // MARK: C2
@@ -72,10 +72,14 @@ enum ProsodyctlParityRules {
         let severity: Severity? = fragment ? .info : nil
         let note = fragment ? fragmentNote : ""
         if facts.hosts.isEmpty {
-            return [factory.make("No VirtualHost is defined, so Prosody has nothing to serve and refuses to start." + note,
+            // Without hosts and without a global module list this is a snippet or an included
+            // part rather than a main config: say so softly.
+            let mainConfig = !fragment && facts.global.option("modules_enabled") != nil
+            return [factory.make("No VirtualHost is defined, so Prosody has nothing to serve and refuses to start." +
+                                 (mainConfig ? "" : " (If this file is included from a main config that declares the hosts, ignore this.)"),
                                  at: fileStart(facts),
                                  fix: FixSuggestion("Add at least one VirtualHost section, e.g. VirtualHost \"example.com\"."),
-                                 confidence: fragment ? .possible : .certain, severity: severity)]
+                                 confidence: mainConfig ? .certain : .possible, severity: mainConfig ? nil : .info)]
         }
         if let option = facts.global.option("enabled"), option.value.boolValue == false {
             return [factory.make("enabled = false in the global section disables every host, so Prosody refuses to start." + note,
@@ -274,7 +278,9 @@ enum ProsodyctlParityRules {
         guard !facts.listedModules().contains(where: { $0.module == "tls" }) else { return [] }
         guard !facts.enabledHosts.isEmpty else { return [] }
         let fragment = facts.looksLikeFragment
-        let soft = fragment || context.isJitsi
+        // Escalate only for a main config with a global module list (snippets and included
+        // parts often leave tls to the main config).
+        let soft = fragment || context.isJitsi || facts.global.option("modules_enabled") == nil
         var message = "mod_tls is not enabled, but Prosody requires encryption by default (c2s_require_encryption and s2s_require_encryption are not set): clients and servers cannot negotiate STARTTLS and their connections will fail."
         if fragment { message += fragmentNote }
         let location = facts.global.option("modules_enabled")?.location ?? firstDeclaration(facts) ?? fileStart(facts)
