@@ -276,7 +276,6 @@ enum ProsodyctlParityRules {
         for section in [facts.global] + facts.enabledHosts
         where encryptionOptions.contains(where: { section.option($0) != nil }) { return [] }
         guard !facts.listedModules().contains(where: { $0.module == "tls" }) else { return [] }
-        guard !facts.enabledHosts.isEmpty else { return [] }
         let fragment = facts.looksLikeFragment
         // Escalate only for a main config with a global module list (snippets and included
         // parts often leave tls to the main config).
