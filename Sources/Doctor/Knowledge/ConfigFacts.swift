@@ -93,6 +93,7 @@ struct ConfigFacts {
         let directory = parts.dropLast().last.map(String.init) ?? ""
         let name = parts.last.map(String.init) ?? ""
         if ["conf.d", "conf.avail", "sites-enabled", "sites-available"].contains(directory) { return true }
+        if main.contains("conf.d") || main.contains("conf.avail") { return true }
         return !name.lowercased().contains("prosody") && global.options.allSatisfy { $0.name == "log" }
     }
 

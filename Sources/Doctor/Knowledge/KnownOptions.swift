@@ -168,7 +168,10 @@ public enum KnownOptions {
         "s2s_idle_timeout", "c2s_idle_timeout", "c2s_idle_ping", "motd_sequence", "lastlog_ip_address",
         "mam_archive_compression", "rtbl_services", "anti_spam_services", "spam_reporting_threshold",
         "register_apps", "conversejs_auto_list_rooms", "server_contact_info", "abuse", "admin", "feedback",
-        "sales", "security", "support",
+        "sales", "security", "support", "target_address", "main_domain", "software_name", "enforce_client_ids",
+        "reload_modules", "https_certificate", "https_key", "c2s_direct_tls_certificate", "c2s_direct_tls_key",
+        "s2s_direct_tls_certificate", "s2s_direct_tls_key", "legacy_ssl_certificate", "legacy_ssl_key",
+        "visitors_ignore_list", "prosody_password_public_key_repo_url", "muc_mapper_log_not_allowed_errors",
     ]
 
     /// Option-name prefixes that belong to community or Jitsi modules (not reported when

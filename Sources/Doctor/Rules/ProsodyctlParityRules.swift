@@ -74,7 +74,11 @@ enum ProsodyctlParityRules {
         if facts.hosts.isEmpty {
             // Without hosts and without a global module list this is a snippet or an included
             // part rather than a main config: say so softly.
-            let mainConfig = !fragment && facts.global.option("modules_enabled") != nil
+            let includesMissing = facts.configuration.problems.contains {
+                if case .includeNotFound = $0.kind { return true }
+                return false
+            }
+            let mainConfig = !fragment && !includesMissing && facts.global.option("modules_enabled") != nil
             return [factory.make("No VirtualHost is defined, so Prosody has nothing to serve and refuses to start." +
                                  (mainConfig ? "" : " (If this file is included from a main config that declares the hosts, ignore this.)"),
                                  at: fileStart(facts),
@@ -372,6 +376,8 @@ enum ProsodyctlParityRules {
                 reason = "has an empty label (a leading, trailing or doubled dot)"
             } else if labels.contains(where: { $0.utf8.count > 63 }) {
                 reason = "has a label longer than 63 bytes"
+            } else if domain.contains("<") || domain.contains("{") || domain.contains("$") || domain.contains("%") {
+                reason = "looks like an unfilled template placeholder, which is not a valid domain name"
             } else if domain.contains(where: { $0 == " " || $0 == "\t" || $0 == "/" || $0 == "\\" || $0 == "\"" || $0 == "'" || $0 == "<" || $0 == ">" }) {
                 reason = "contains characters that are not allowed in a domain name"
             }

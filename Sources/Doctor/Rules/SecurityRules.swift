@@ -129,6 +129,13 @@ enum SecurityRules {
         }
     }
 
+    /// Names that cannot be reached from the internet (RFC 6761/6762 special-use names).
+    static func isLocalOnlyName(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        if lower == "localhost" { return true }
+        return [".localhost", ".local", ".test", ".invalid", ".example", ".internal", ".lan"].contains { lower.hasSuffix($0) }
+    }
+
     static let registrationGuardModules: Set<String> = [
         "register_dnsbl", "register_dnsbl_warn", "register_dnsbl_firewall_mark", "register_redirect", "register_oob",
         "captcha", "register_web", "firewall", "anti_spam", "invites_register",
@@ -138,6 +145,7 @@ enum SecurityRules {
         guard let facts = facts(context) else { return [] }
         return openRegistrationHosts(facts).compactMap { open in
             let host = open.host
+            if isLocalOnlyName(host.name) { return nil }
             func set(_ name: String) -> Bool { facts.configuration.effectiveOption(name, in: host.name) != nil }
             func truthy(_ name: String) -> Bool {
                 facts.configuration.effectiveOption(name, in: host.name)?.value.isTruthy == true
@@ -166,11 +174,16 @@ enum SecurityRules {
             guard !hosts.isEmpty else { return nil }
             let literal = facts.literalLocation("internal_plain", after: option.location)
             let quote = literal.flatMap { facts.sources.texts[$0.file]?[$0.range.start.offset] }.map { String(UnicodeScalar($0)) } ?? "\""
+            // Jitsi's old templates used internal_plain for the service accounts (focus, jvb, jibri):
+            // still clear text, but generated passwords on an internal host.
+            let jitsi = context.isJitsi
             return factory.make(
-                "authentication = \"internal_plain\" stores the passwords of \(hosts.map { "\"\($0)\"" }.joined(separator: ", ")) in clear text on disk; anyone who reads the data directory or a backup gets them.",
+                "authentication = \"internal_plain\" stores the passwords of \(hosts.map { "\"\($0)\"" }.joined(separator: ", ")) in clear text on disk; anyone who reads the data directory or a backup gets them." +
+                (jitsi ? " (In Jitsi Meet these are the service accounts; current Jitsi templates use internal_hashed.)" : ""),
                 at: option.location,
                 fix: FixSuggestion("Use authentication = \"internal_hashed\" (existing plain-text passwords are converted when each user next logs in).",
-                                   edits: literal.map { [TextEdit(location: $0, replacement: quote + "internal_hashed" + quote)] } ?? []))
+                                   edits: literal.map { [TextEdit(location: $0, replacement: quote + "internal_hashed" + quote)] } ?? []),
+                confidence: jitsi ? .likely : .certain, severity: jitsi ? .info : nil)
         }
     }
 
