@@ -31,12 +31,12 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         // Rule engine: the catalogue in rules/*.yml is embedded at build time.
-        .executableTarget(name: "EmbedRulesTool", path: "Sources/EmbedRulesTool"),
+        .executableTarget(name: "EmbedRulesTool", dependencies: ["Yams"], path: "Sources/EmbedRulesTool"),
         .plugin(name: "EmbedRules", capability: .buildTool(), dependencies: ["EmbedRulesTool"]),
         .target(name: "Doctor",
                 dependencies: ["LuaSyntax", "ProsodyConfig", "ProsodyLog", "JitsiToken", "Yams"],
                 plugins: ["EmbedRules"]),
-        .target(name: "Reporting", dependencies: ["Doctor", "ProsodyConfig"]),
+        .target(name: "Reporting", dependencies: ["Doctor", "ProsodyConfig", "LuaSyntax"]),
         .executableTarget(name: "prosody-doctor", dependencies: [
             "Doctor", "Reporting", "ProsodyConfig", "ProsodyLog", "JitsiToken",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

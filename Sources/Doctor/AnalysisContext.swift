@@ -16,6 +16,8 @@ public struct AnalysisContext: Sendable {
     public var isJitsi: Bool
     /// Permission facts of the loaded files, filled by the CLI (`FileFacts.gather`); empty when unknown.
     public var fileFacts: [String: FileFacts] = [:]
+    /// Honour `-- prosody-doctor: ignore[...]` comments (off with `--ignore-inline`).
+    public var inlineSuppressions: Bool = true
 
     public init(configuration: ProsodyConfiguration?, sources: SourceFiles = SourceFiles(),
                 prosodyRelease: ProsodyRelease = .v0_12, isJitsi: Bool? = nil) {
@@ -27,13 +29,29 @@ public struct AnalysisContext: Sendable {
 }
 
 /// A check bound to a catalogue id. One family's checks live in one file under `Rules/`.
+/// Most checks look at the context; a few (`review`) look at what the other rules
+/// found, after inline suppressions were applied.
 public struct RuleImplementation: Sendable {
     public var id: String
-    public var check: @Sendable (AnalysisContext, FindingFactory) -> [Finding]
+    public var check: (@Sendable (AnalysisContext, FindingFactory) -> [Finding])?
+    public var review: (@Sendable (AnalysisContext, ReviewInput, FindingFactory) -> [Finding])?
+
     public init(_ id: String, check: @escaping @Sendable (AnalysisContext, FindingFactory) -> [Finding]) {
         self.id = id
         self.check = check
     }
+
+    public init(_ id: String, review: @escaping @Sendable (AnalysisContext, ReviewInput, FindingFactory) -> [Finding]) {
+        self.id = id
+        self.review = review
+    }
+}
+
+/// What review rules see: the findings kept after suppression, and the directives.
+public struct ReviewInput: Sendable {
+    public var findings: [Finding]
+    public var suppressions: SuppressionSet
+    public var unusedSuppressions: [SuppressionDirective]
 }
 
 /// Builds findings with the catalogue's name, severity and category for one rule id.

@@ -53,8 +53,19 @@ public struct Engine: Sendable {
     public func run(_ context: AnalysisContext, filter: FindingFilter = FindingFilter()) -> [Finding] {
         var findings: [Finding] = []
         for implementation in implementations {
-            guard let rule = catalogue.rule(implementation.id) else { continue }
-            findings += implementation.check(context, FindingFactory(rule: rule))
+            guard let check = implementation.check, let rule = catalogue.rule(implementation.id) else { continue }
+            findings += check(context, FindingFactory(rule: rule))
+        }
+        var suppressions = SuppressionSet(directives: [], malformed: [])
+        var unused: [SuppressionDirective] = []
+        if context.inlineSuppressions {
+            suppressions = SuppressionSet.parse(context.sources, knownRule: catalogue.knows)
+            (findings, unused) = suppressions.apply(to: findings)
+        }
+        let input = ReviewInput(findings: findings, suppressions: suppressions, unusedSuppressions: unused)
+        for implementation in implementations {
+            guard let review = implementation.review, let rule = catalogue.rule(implementation.id) else { continue }
+            findings += review(context, input, FindingFactory(rule: rule))
         }
         return Engine.sorted(findings.filter(filter.keeps))
     }

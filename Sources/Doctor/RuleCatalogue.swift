@@ -14,6 +14,8 @@ public struct RuleDescription: Sendable, Codable {
     public var references: [String]
     public var applies: Applicability?
     public var examples: Examples
+    /// The file the rule comes from (`jitsi-token` for rules/jitsi-token.yml).
+    public var family: String?
 
     public struct Applicability: Sendable, Codable {
         /// e.g. ">=0.12", "any"
@@ -57,12 +59,8 @@ public struct RuleCatalogue: Sendable {
 
     public init(rules: [RuleDescription]) { self.rules = rules }
 
-    /// The catalogue embedded in the binary (`rules/*.yml`). A broken file is a build
-    /// defect, caught by the catalogue tests.
-    public static let embedded: RuleCatalogue = {
-        do { return try RuleCatalogue(files: embeddedRuleFiles.map { ($0.name, Data(base64Encoded: $0.base64) ?? Data()) }) }
-        catch { fatalError("embedded rule catalogue is invalid: \(error)") }
-    }()
+    /// The catalogue compiled into the binary from `rules/*.yml` (a broken file fails the build).
+    public static let embedded = RuleCatalogue(rules: embeddedRules.sorted { $0.id < $1.id })
 
     public init(files: [(name: String, data: Data)]) throws {
         var rules: [RuleDescription] = []
@@ -72,7 +70,8 @@ public struct RuleCatalogue: Sendable {
             let family: RuleFamilyFile
             do { family = try YAMLDecoder().decode(RuleFamilyFile.self, from: text) }
             catch { throw RuleCatalogueError.invalidFile(name: file.name, detail: "\(error)") }
-            for rule in family.rules {
+            for var rule in family.rules {
+                rule.family = (file.name as NSString).deletingPathExtension
                 guard seen.insert(rule.id).inserted else { throw RuleCatalogueError.duplicateID(rule.id) }
                 rules.append(rule)
             }
@@ -80,10 +79,20 @@ public struct RuleCatalogue: Sendable {
         self.rules = rules.sorted { $0.id < $1.id }
     }
 
+    /// Lookup by id is on the hot path of every finding.
+    private static let index: [String: Int] = Dictionary(embedded.rules.enumerated().map { ($1.id, $0) }) { a, _ in a }
+
     /// By id (`JWT502`) or name (`empty-token-masks-missing-token`), case-insensitive.
     public func rule(_ idOrName: String) -> RuleDescription? {
+        if let i = RuleCatalogue.index[idOrName], i < rules.count, rules[i].id == idOrName { return rules[i] }
         let key = idOrName.lowercased()
         return rules.first { $0.id.lowercased() == key || $0.name == key }
+    }
+
+    /// True for a rule id, a rule name, or a prefix of at least one id (`JWT`, `CFG1`).
+    public func knows(_ pattern: String) -> Bool {
+        let upper = pattern.uppercased()
+        return rules.contains { $0.id.hasPrefix(upper) || $0.name == pattern.lowercased() }
     }
 
     /// The raw embedded text of a file in `rules/` (e.g. the log signatures).

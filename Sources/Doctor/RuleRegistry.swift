@@ -2,6 +2,7 @@
 public enum RuleRegistry {
     public static let all: [RuleImplementation] =
         StructureRules.all
+        + SuppressionRules.all
         + ProsodyctlParityRules.all
         + SecurityRules.all
 }

@@ -36,7 +36,7 @@ public enum ToolInfo {
 }
 
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case text, concise, json
+    case text, concise, json, sarif, github, gitlab, checkstyle, junit
 }
 
 public enum Reporter {
@@ -45,6 +45,11 @@ public enum Reporter {
         case .text: TextReporter(color: color).render(report)
         case .concise: ConciseReporter().render(report)
         case .json: JSONReporter().render(report)
+        case .sarif: SARIFReporter().render(report)
+        case .github: GitHubReporter().render(report)
+        case .gitlab: GitLabReporter().render(report)
+        case .checkstyle: CheckstyleReporter().render(report)
+        case .junit: JUnitReporter().render(report)
         }
     }
 }
