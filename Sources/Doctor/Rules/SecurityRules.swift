@@ -76,7 +76,9 @@ enum SecurityRules {
     // MARK: SEC302 / SEC303
 
     static func s2sEnabled(_ facts: ConfigFacts, _ release: ProsodyRelease) -> Bool {
-        facts.enabledHosts.contains { $0.isVirtualHost && facts.modules(for: $0, release: release).contains("s2s") }
+        facts.enabledHosts.contains {
+            $0.isVirtualHost && !isLocalOnlyName($0.name) && facts.modules(for: $0, release: release).contains("s2s")
+        }
     }
 
     static func s2sEncryptionNotRequired(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
@@ -315,13 +317,13 @@ enum SecurityRules {
 
     static func weakness(of secret: String, component: String) -> String? {
         let lower = secret.lowercased()
-        if secret.count < 8 { return "it is only \(secret.count) characters long" }
+        if secret.count < 8 { return "it is shorter than 8 characters" }
         if Set(secret).count <= 2 { return "it repeats one or two characters" }
         if lower == component.lowercased() || component.lowercased().split(separator: ".").contains(where: { $0.count >= 4 && lower == $0 }) {
-            return "it is the component's own name"
+            return "it can be guessed from the component's name"
         }
-        if let word = weakWords.first(where: { lower.contains($0) }), secret.count < 24 {
-            return "it is built from the guessable word \"\(word)\""
+        if weakWords.contains(where: { lower.contains($0) }), secret.count < 24 {
+            return "it is built around a common word (like secret, password, changeme or the service's name)"
         }
         return nil
     }
