@@ -19,6 +19,8 @@ For each file in $SHARED/corpus/configs (SHARED defaults to <repo>/../shared):
 Prints `prosodyctl parity: N configs loaded by Prosody, N complaints, N mapped, N missing`
 and exits 1 when a complaint is missing (2 on a setup problem).
 
+`--self-test` checks the complaint parser and the matcher on a canned output.
+
 Environment: SHARED, BIN, PROSODYCTL (default `prosodyctl`), PARITY_TIMEOUT (seconds,
 default 60), PARITY_VERBOSE=1 to list every complaint. prosodyctl may need root to
 read its data directory; run the script as root (or as the prosody user).
@@ -255,7 +257,73 @@ def prepare_copy(source, directory):
     return target
 
 
+SAMPLE_OUTPUT = """startup             warn	Configuration warning: /tmp/pp1/c.cfg.lua:75: Duplicate option 'muc_room_locking'
+Checking config...
+    The following configuration files have been loaded:
+      -  /tmp/pp1/c.cfg.lua
+
+    You have 1 option set under example.net that should be
+    in the global section of the config file, above any VirtualHost or Component definitions,
+    see https://prosody.im/doc/configure#overview for more information.
+
+    You need to move the following option: limits
+
+    You have 2 options set under example.com that should be
+    in the global section of the config file, above any VirtualHost or Component definitions,
+    see https://prosody.im/doc/configure#overview for more information.
+
+    You need to move the following options: use_ipv6, c2s_ports
+    You have some obsolete options you can remove from the global section:
+    cross_domain_websocket, cross_domain_bosh
+    You have some deprecated options in the global section:
+    'daemonize' -- instead, use the --daemonize/-D or --foreground/-F command line flags
+    'use_libevent' -- instead, use 'network_backend = "event"'
+
+    mod_muc is enabled both in modules_enabled and as Component "conference.example.com" "muc"
+    This means the service is enabled on all VirtualHosts as well as the Component.
+    Are you sure this what you want? It may cause unexpected behaviour.
+    Modules in modules_enabled should not have the 'mod_' prefix included.
+    Change 'mod_carbons' to 'carbons'.
+    Public registration is enabled on:
+        example.com, example.org
+
+    Your configuration contains the following unreferenced components:
+
+        rooms.example.net
+
+    Clients may not be able to discover these services because they are not linked to
+Done.
+
+Problems found, see above.
+"""
+
+
+def self_test():
+    complaints, _ = parse_complaints(SAMPLE_OUTPUT)
+    got = [(k, n) for k, n, _ in complaints]
+    expected = [
+        ("duplicate-option", ["muc_room_locking"]),
+        ("misplaced", ["limits", "example.net"]),
+        ("misplaced", ["use_ipv6", "example.com"]), ("misplaced", ["c2s_ports", "example.com"]),
+        ("obsolete", ["cross_domain_websocket"]), ("obsolete", ["cross_domain_bosh"]),
+        ("deprecated", ["daemonize"]), ("deprecated", ["use_libevent"]),
+        ("component-module-global", ["muc", "conference.example.com"]),
+        ("mod-prefix", ["mod_carbons"]),
+        ("public-registration", ["example.com"]), ("public-registration", ["example.org"]),
+        ("unreferenced-component", ["rooms.example.net"]),
+    ]
+    assert got == expected, "parse mismatch:\n%s" % "\n".join(map(str, got))
+    findings = [{"rule": "OPT207", "message": "c2s_ports is set under VirtualHost \"example.com\", but ..."},
+                {"rule": "OPT207", "message": "limits is set under VirtualHost \"sub.example.net\", but ..."}]
+    assert complaint_mapped("misplaced", ["c2s_ports", "example.com"], findings)
+    assert not complaint_mapped("misplaced", ["limits", "example.net"], findings), "host must match as a whole name"
+    print("self-test passed")
+    return 0
+
+
 def main():
+    if "--self-test" in sys.argv[1:]:
+        return self_test()
     root = repo_root()
     shared = os.environ.get("SHARED", os.path.join(root, "..", "shared"))
     binary = os.path.abspath(os.environ.get("BIN", os.path.join(root, ".build", "release", "prosody-doctor")))

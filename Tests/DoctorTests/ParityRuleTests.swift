@@ -187,3 +187,18 @@ final class ParityRuleTests: XCTestCase {
         XCTAssertEqual(RuleHarness.only("OPT219", RuleHarness.findings(text, release: .v13)).first?.severity, .info)
     }
 }
+
+final class ParityEditTests: XCTestCase {
+    func testObsoleteOptionLineIsDeletedOnlyWhenAlone() throws {
+        let text = "modules_enabled = { \"tls\" }\n  setuid = \"prosody\"; -- old\ndns_timeout = 5 x = 1\nVirtualHost \"example.com\"\n"
+        let findings = RuleHarness.only("OPT205", RuleHarness.findings(text))
+        XCTAssertEqual(findings.count, 2)
+        let setuid = try XCTUnwrap(findings.first { $0.message.hasPrefix("setuid") })
+        let edit = try XCTUnwrap(setuid.fix?.edits.first)
+        XCTAssertEqual(edit.replacement, "")
+        XCTAssertEqual(edit.location.range.start.line, 2)
+        XCTAssertEqual(edit.location.range.start.column, 1)
+        XCTAssertEqual(edit.location.range.end.line, 3)
+        XCTAssertEqual(findings.first { $0.message.hasPrefix("dns_timeout") }?.fix?.edits.count, 0)
+    }
+}

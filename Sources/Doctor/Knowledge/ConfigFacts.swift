@@ -130,6 +130,32 @@ struct ConfigFacts {
         return SourceLocation(file: location.file, range: range(in: bytes, from: start, length: needle.count))
     }
 
+    /// An edit deleting the whole line of a one-line assignment (`name = value` alone on its
+    /// line, an optional trailing `;` and comment). nil when the statement spans lines or shares one.
+    func lineDeletion(of option: ConfigOption) -> TextEdit? {
+        guard let bytes = sources.texts[option.location.file] else { return nil }
+        let start = option.location.range.start.offset
+        guard start >= 0, start < bytes.count else { return nil }
+        var lineStart = start
+        while lineStart > 0, bytes[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
+        guard bytes[lineStart..<start].allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) else { return nil }
+        var lineEnd = start
+        while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+        guard let valueRange = option.valueRange else { return nil }
+        let end = valueRange.end.offset
+        guard end <= lineEnd, end >= start else { return nil }
+        // Only `;`, spaces and a comment may follow the value on that line.
+        var rest = Array(bytes[end..<lineEnd])
+        if let dash = rest.firstIndex(of: UInt8(ascii: "-")), dash + 1 < rest.count, rest[dash + 1] == UInt8(ascii: "-") {
+            rest = Array(rest[..<dash])
+        }
+        guard rest.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: ";")
+                                || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\r") }) else { return nil }
+        let deleteEnd = lineEnd < bytes.count ? lineEnd + 1 : lineEnd
+        let range = self.range(in: bytes, from: lineStart, length: deleteEnd - lineStart)
+        return TextEdit(location: SourceLocation(file: option.location.file, range: range), replacement: "")
+    }
+
     /// End of the value after an option name: the matching `}` of the first table, or the end of the line.
     private func valueEnd(in bytes: [UInt8], from start: Int) -> Int {
         var i = start

@@ -145,7 +145,8 @@ enum ProsodyctlParityRules {
             section.options.filter { names.contains($0.name) }.map { option in
                 factory.make("\(option.name) is obsolete: Prosody no longer reads it (in \(ConfigFacts.describe(section))).",
                              at: option.location,
-                             fix: FixSuggestion("Remove the \(option.name) line."))
+                             fix: FixSuggestion("Remove the \(option.name) line.",
+                                                edits: facts.lineDeletion(of: option).map { [$0] } ?? []))
             }
         }
     }
@@ -268,7 +269,8 @@ enum ProsodyctlParityRules {
                 "default_storage has no effect in \(ConfigFacts.describe(section)): storage is a single backend name, which already applies to every store.",
                 at: defaultStorage.location,
                 related: [RelatedLocation(storage.location, note: "storage set here")],
-                fix: FixSuggestion("Remove default_storage, or make storage a table of per-store backends."))
+                fix: FixSuggestion("Remove default_storage, or make storage a table of per-store backends.",
+                                   edits: facts.lineDeletion(of: defaultStorage).map { [$0] } ?? []))
         }
     }
 
