@@ -202,3 +202,18 @@ final class ParityEditTests: XCTestCase {
         XCTAssertEqual(findings.first { $0.message.hasPrefix("dns_timeout") }?.fix?.edits.count, 0)
     }
 }
+
+final class ParityHostTests: XCTestCase {
+    func testComponentsAloneDoNotMakeAServer() throws {
+        let text = "modules_enabled = { \"tls\" }\nComponent \"conference.example.com\" \"muc\"\nVirtualHost \"example.com\"\n    enabled = false\n"
+        let finding = try XCTUnwrap(RuleHarness.only("OPT202", RuleHarness.findings(text)).first)
+        XCTAssertEqual(finding.severity, .error)
+        XCTAssertEqual(finding.location?.line, 4)
+        XCTAssertTrue(finding.message.contains("example.com"))
+    }
+
+    func testNoGlobalOptionsWithoutHosts() {
+        let findings = RuleHarness.findings("Include \"conf.d/*.cfg.lua\"\n", file: "/tmp/nowhere-\(UInt32.random(in: 0...UInt32.max))/prosody.cfg.lua")
+        XCTAssertEqual(RuleHarness.only("OPT201", findings).count, 1)
+    }
+}

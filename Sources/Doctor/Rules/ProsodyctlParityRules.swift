@@ -53,11 +53,13 @@ enum ProsodyctlParityRules {
     static func noGlobalOptions(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context), facts.configuration.fatalProblemIsAbsent else { return [] }
         guard facts.global.options.allSatisfy({ $0.name == "log" }) else { return [] }
-        guard !facts.hosts.isEmpty else { return [] }
         let fragment = facts.looksLikeFragment
         let location = firstDeclaration(facts) ?? fileStart(facts)
+        let what = facts.hosts.isEmpty
+            ? "No global options are set: the global section (server-wide settings such as admins and modules_enabled) is empty."
+            : "No global options are set: the config starts with a host definition, so every option after it belongs to that host."
         return [factory.make(
-            "No global options are set: the config starts with a host definition, so every option after it belongs to that host." + (fragment ? fragmentNote : ""),
+            what + (fragment ? fragmentNote : ""),
             at: location,
             fix: FixSuggestion("Put the server-wide options (admins, modules_enabled, log, ...) at the top of the main config, before the first VirtualHost or Component."),
             confidence: fragment ? .possible : .certain)]
@@ -67,11 +69,14 @@ enum ProsodyctlParityRules {
 
     static func noEnabledHosts(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context), facts.configuration.fatalProblemIsAbsent else { return [] }
-        guard facts.enabledHosts.isEmpty else { return [] }
+        // Prosody's start-up check wants an enabled VirtualHost; components do not count
+        // (prosodyctl counts them, so it misses a config of components only).
+        let virtualHosts = facts.hosts.filter(\.isVirtualHost)
+        guard !virtualHosts.contains(where: facts.isEnabled) else { return [] }
         let fragment = facts.looksLikeFragment
         let severity: Severity? = fragment ? .info : nil
         let note = fragment ? fragmentNote : ""
-        if facts.hosts.isEmpty {
+        if virtualHosts.isEmpty {
             // Without hosts and without a global module list this is a snippet or an included
             // part rather than a main config: say so softly.
             let includesMissing = facts.configuration.problems.contains {
@@ -88,12 +93,12 @@ enum ProsodyctlParityRules {
         if let option = facts.global.option("enabled"), option.value.boolValue == false {
             return [factory.make("enabled = false in the global section disables every host, so Prosody refuses to start." + note,
                                  at: option.location,
-                                 related: facts.hosts.compactMap(\.declarations.first).map { RelatedLocation($0, note: "disabled host") },
+                                 related: virtualHosts.compactMap(\.declarations.first).map { RelatedLocation($0, note: "disabled host") },
                                  fix: FixSuggestion("Remove enabled = false from the global section, or set enabled = true under at least one VirtualHost."),
                                  severity: severity)]
         }
-        let disabled = facts.hosts.compactMap { $0.option("enabled") }
-        return [factory.make("All hosts are disabled (\(facts.hosts.map(\.name).joined(separator: ", "))), so Prosody refuses to start." + note,
+        let disabled = virtualHosts.compactMap { $0.option("enabled") }
+        return [factory.make("All VirtualHosts are disabled (\(virtualHosts.map(\.name).joined(separator: ", "))), so Prosody refuses to start." + note,
                              at: disabled.first?.location ?? firstDeclaration(facts),
                              related: disabled.dropFirst().map { RelatedLocation($0.location, note: "also disabled here") },
                              fix: FixSuggestion("Remove enabled = false from at least one VirtualHost."),
