@@ -84,7 +84,7 @@ struct EvaluatorSettings {
     /// Evaluation steps one loop (with everything it runs) may take before it is stopped.
     var maxLoopSteps = 200_000
     var maxCallDepth = 100
-    var maxExpressionDepth = 150
+    var maxExpressionDepth = 260
     var maxIncludeDepth = 40
     var stepBudget = 2_000_000
 }
