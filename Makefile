@@ -59,6 +59,8 @@ demo: build
 test: deps
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
 	$(SWIFT) test $(SWIFT_FLAGS) --skip-build
+	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
+	python3 scripts/validate-sarif.py
 
 conformance: conformance-deps build
 	bash scripts/parser-conformance.sh

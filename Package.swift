@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
     ],
     targets: [
         // Lua 5.1–5.4 front end: knows nothing of Prosody.
@@ -30,15 +31,22 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
+        // Readers for the files around Prosody in a Jitsi deployment (jicofo HOCON and
+        // properties, config.js hosts, nginx locations, TLS certificates).
+        .target(name: "DeploymentFiles", dependencies: [
+            .product(name: "X509", package: "swift-certificates"),
+        ]),
+        // Pasted blobs: splitting config/log/prosodyctl parts, redaction and pseudonyms.
+        .target(name: "PasteAnalysis", dependencies: ["Doctor", "ProsodyConfig"]),
         // Rule engine: the catalogue in rules/*.yml is embedded at build time.
         .executableTarget(name: "EmbedRulesTool", dependencies: ["Yams"], path: "Sources/EmbedRulesTool"),
         .plugin(name: "EmbedRules", capability: .buildTool(), dependencies: ["EmbedRulesTool"]),
         .target(name: "Doctor",
-                dependencies: ["LuaSyntax", "ProsodyConfig", "ProsodyLog", "JitsiToken", "Yams"],
+                dependencies: ["LuaSyntax", "ProsodyConfig", "ProsodyLog", "JitsiToken", "DeploymentFiles", "Yams"],
                 plugins: ["EmbedRules"]),
         .target(name: "Reporting", dependencies: ["Doctor", "ProsodyConfig", "LuaSyntax"]),
         .executableTarget(name: "prosody-doctor", dependencies: [
-            "Doctor", "Reporting", "ProsodyConfig", "ProsodyLog", "JitsiToken",
+            "Doctor", "Reporting", "ProsodyConfig", "ProsodyLog", "JitsiToken", "DeploymentFiles", "PasteAnalysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "LuaSyntaxTests", dependencies: ["LuaSyntax"]),
@@ -48,6 +56,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "ProsodyConfig"]),
+        .testTarget(name: "DeploymentFilesTests", dependencies: ["DeploymentFiles"]),
+        .testTarget(name: "PasteAnalysisTests", dependencies: ["PasteAnalysis", "Doctor", "ProsodyConfig"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Doctor"]),
+        // End-to-end: every samples/<name>/ against its expected/ outputs, in every format.
+        .testTarget(name: "GoldenTests", dependencies: ["Reporting", "Doctor", "ProsodyConfig"]),
     ]
 )

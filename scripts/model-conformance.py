@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Differential test of the ProsodyConfig model against Prosody's own configmanager.
 
-For every config in $SHARED/corpus/configs and $SHARED/corpus/templates (and the
-oracle's own examples), run
+For every config in $SHARED/corpus/configs and $SHARED/corpus/templates (plus our
+edge-case probes in Tests/Fixtures/config/edge and the oracle's own examples), run
 
     $SHARED/tools/prosody-oracle --sorted-files --short-link FILE
     $BIN config show --format oracle-json FILE
@@ -208,6 +208,10 @@ def main(argv):
         d = os.path.join(SHARED, "corpus", sub)
         if os.path.isdir(d):
             files += [os.path.join(d, n) for n in sorted(os.listdir(d))]
+    # our own edge-case fixtures (semantics probes), compared the same way
+    edge = os.path.join(TOP, "Tests", "Fixtures", "config", "edge")
+    if os.path.isdir(edge):
+        files += [os.path.join(edge, n) for n in sorted(os.listdir(edge)) if n.endswith(".cfg.lua")]
     if only:
         files = [f for f in files if any(o in f for o in only)]
     agree = differ = deliberate = oracle_ok = 0
@@ -257,7 +261,7 @@ def main(argv):
                 for n in notes:
                     print(f"        {n}")
     total = len(files) + ex_total
-    print(f"(the oracle loads {oracle_ok} of {len(files)} corpus configs; {ex_ok}/{ex_total} oracle examples agree)")
+    print(f"(the oracle loads {oracle_ok} of {len(files)} configs; {ex_ok}/{ex_total} oracle examples agree)")
     print(f"model conformance: {total} configs, {agree + ex_ok} agree, {deliberate} deliberate deviations, {differ} differ")
     return 1 if differ else 0
 

@@ -5,11 +5,29 @@ public struct FindingFilter: Sendable {
     public var select: [String]
     public var ignore: [String]
     public var minimumSeverity: Severity
+    /// Per-rule severity overrides (project config), applied before the severity filter.
+    public var severityOverrides: [String: Severity]
+    /// Rules ignored for findings about one host (project config), by nameprepped host name.
+    public var hostIgnores: [String: [String]]
 
-    public init(select: [String] = [], ignore: [String] = [], minimumSeverity: Severity = .hint) {
+    public init(select: [String] = [], ignore: [String] = [], minimumSeverity: Severity = .hint,
+                severityOverrides: [String: Severity] = [:], hostIgnores: [String: [String]] = [:]) {
         self.select = select
         self.ignore = ignore
         self.minimumSeverity = minimumSeverity
+        self.severityOverrides = severityOverrides
+        self.hostIgnores = hostIgnores
+    }
+
+    /// Applies severity overrides and per-host ignores; `host` names the section a finding is about.
+    func adjusted(_ finding: Finding, host: (Finding) -> String?) -> Finding? {
+        var finding = finding
+        if let severity = severityOverrides[finding.ruleID] { finding.severity = severity }
+        if !hostIgnores.isEmpty, let name = host(finding), let patterns = hostIgnores[name],
+           patterns.contains(where: { finding.ruleID.uppercased().hasPrefix($0.uppercased()) || finding.ruleName == $0.lowercased() }) {
+            return nil
+        }
+        return keeps(finding) ? finding : nil
     }
 
     public func keeps(_ finding: Finding) -> Bool {
@@ -67,7 +85,8 @@ public struct Engine: Sendable {
             guard let review = implementation.review, let rule = catalogue.rule(implementation.id) else { continue }
             findings += review(context, input, FindingFactory(rule: rule))
         }
-        return Engine.sorted(findings.filter(filter.keeps))
+        let placement = FindingPlacement(context.configuration)
+        return Engine.sorted(findings.compactMap { filter.adjusted($0, host: placement.section) })
     }
 
     /// File, line, column, then id: a stable order for every reporter.
@@ -79,5 +98,28 @@ public struct Engine: Sendable {
             if la?.column != lb?.column { return (la?.column ?? 0) < (lb?.column ?? 0) }
             return a.ruleID < b.ruleID
         }
+    }
+}
+
+/// Which section (host) a finding is about: the section of the assignment or
+/// declaration at its primary location.
+struct FindingPlacement {
+    private var byLine: [String: [Int: String]] = [:]
+
+    init(_ configuration: ProsodyConfiguration?) {
+        guard let configuration else { return }
+        for assignment in configuration.assignments {
+            byLine[assignment.location.file, default: [:]][assignment.location.line] = assignment.section
+        }
+        for section in configuration.sections {
+            for declaration in section.declarations {
+                byLine[declaration.file, default: [:]][declaration.line] = section.name
+            }
+        }
+    }
+
+    func section(_ finding: Finding) -> String? {
+        guard let location = finding.location else { return nil }
+        return byLine[location.file]?[location.line]
     }
 }

@@ -49,7 +49,7 @@ public enum SecretMasking {
 
     /// Replaces every match with `transform(groups)`; groups[0] is the whole match,
     /// missing groups are "".
-    static func replace(_ regex: NSRegularExpression, in text: String, _ transform: ([String]) -> String) -> String {
+    public static func replace(_ regex: NSRegularExpression, in text: String, _ transform: ([String]) -> String) -> String {
         let ns = text as NSString
         var output = ""
         var last = 0

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Entry point of the Lua front end.
 public enum LuaParser {
     /// Parsing options.
@@ -40,9 +46,52 @@ public enum LuaParser {
     }
 
     public static func parse(_ source: [UInt8], options: Options) -> ParseResult {
-        let parser = Parser(source, options: options)
-        return parser.parseChunk()
+        // The parser recurses up to luac's limit (about 200 levels of statements and
+        // subexpressions); run it on a thread with a generous stack so that callers on
+        // small stacks (e.g. Swift concurrency's 512 KiB threads, debug builds) are safe.
+        runOnLargeStack {
+            var parser = Parser(source, options: options)
+            return parser.parseChunk()
+        }
     }
+}
+
+private final class StackJob: @unchecked Sendable {
+    let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+}
+
+/// Runs `body` on a fresh thread with a 64 MiB stack (reserved lazily) and waits for it.
+/// Falls back to the calling thread if no thread can be created.
+func runOnLargeStack<T>(_ body: @escaping () -> T) -> T {
+    #if os(Linux)
+    let box = ResultBox<T>()
+    let job = StackJob { box.value = body() }
+    var attr = pthread_attr_t()
+    pthread_attr_init(&attr)
+    defer { pthread_attr_destroy(&attr) }
+    pthread_attr_setstacksize(&attr, 64 << 20)
+    var thread = pthread_t()
+    let arg = Unmanaged.passRetained(job).toOpaque()
+    let rc = pthread_create(&thread, &attr, { raw in
+        let job = Unmanaged<StackJob>.fromOpaque(raw!).takeRetainedValue()
+        job.body()
+        return nil
+    }, arg)
+    if rc == 0 {
+        pthread_join(thread, nil)
+        if let v = box.value { return v }
+        return body()
+    }
+    Unmanaged<StackJob>.fromOpaque(arg).release()
+    return body()
+    #else
+    return body()
+    #endif
 }
 
 struct ParseFailure: Error {
@@ -91,7 +140,7 @@ private let hostNames: Set<String> = ["VirtualHost", "Host", "Component", "Inclu
 private let maxLevels = 199
 private let maxLocals = 200
 
-final class Parser {
+struct Parser {
     let src: [UInt8]
     let options: LuaParser.Options
     var lex: Lexer
@@ -134,7 +183,7 @@ final class Parser {
 
     // MARK: - Driver and recovery
 
-    func parseChunk() -> ParseResult {
+    mutating func parseChunk() -> ParseResult {
         var statements: [Statement] = []
         fs.blocks.append(BlockCnt(nactvar: 0, firstLabel: 0, firstGoto: 0, isLoop: false))
         let mainBlock = fs.blocks[0]
@@ -180,7 +229,7 @@ final class Parser {
         return ParseResult(chunk: Chunk(block: block), errors: errors)
     }
 
-    private func eofPosition() -> SourcePosition {
+    private mutating func eofPosition() -> SourcePosition {
         if cur.kind == .eof { return cur.range.start }
         // Stopped early: compute the end position by counting lines.
         var line = 1, lineStart = 0, i = 0
@@ -196,27 +245,29 @@ final class Parser {
         return SourcePosition(offset: src.count, line: line, column: src.count - lineStart + 1)
     }
 
-    private func lineRange(_ p: SourcePosition) -> SourceRange { SourceRange(start: p, end: p) }
+    private mutating func lineRange(_ p: SourcePosition) -> SourceRange { SourceRange(start: p, end: p) }
 
-    private func record(_ f: ParseFailure) {
+    private mutating func record(_ f: ParseFailure) {
         let key = "\(f.range.start.offset):\(f.message)"
         if errorKeys.contains(key) { return }
         errorKeys.insert(key)
         errors.append(SyntaxError(message: f.message, range: f.range))
     }
 
-    private func markTopStatement() {
+    private mutating func markTopStatement() {
         topStart = cur.range.start.offset
         topStartPos = cur.range.start
         candidate = nil
         snapshot = (fs.vars.count, fs.nactvar, labels.count, gotos.count)
     }
 
-    private func qualifies(_ t: Token) -> Bool {
+    private mutating func qualifies(_ t: Token) -> Bool {
         switch t.kind {
         case .name:
-            if let n = t.name, hostNames.contains(n) { return true }
-            return t.isFirstOnLine && t.range.start.column == 1
+            if t.isFirstOnLine && t.range.start.column == 1 { return true }
+            let first = src[t.range.start.offset]
+            guard first == 0x56 || first == 0x48 || first == 0x43 || first == 0x49, let n = t.name else { return false }
+            return hostNames.contains(n)
         case .kwLocal, .kwFunction, .kwIf, .kwFor, .kwWhile, .kwDo, .kwReturn, .kwRepeat, .kwGoto, .dbColon:
             return t.isFirstOnLine && t.range.start.column == 1
         default:
@@ -224,7 +275,7 @@ final class Parser {
         }
     }
 
-    private func recover(_ statements: inout [Statement], mainBlock: BlockCnt) {
+    private mutating func recover(_ statements: inout [Statement], mainBlock: BlockCnt) {
         // Reset semantic state to the main function as it was before the broken statement.
         var main = fs
         while let p = main.parent { main = p }
@@ -267,9 +318,12 @@ final class Parser {
     // MARK: - Tokens
 
     /// The line luac reports for an error now (`ls->linenumber`).
-    private var curLine: Int { (ahead ?? cur).range.end.line }
+    private var curLine: Int {
+        if ahead == nil { return cur.range.end.line }
+        return ahead.unsafelyUnwrapped.range.end.line
+    }
 
-    private func advance() throws {
+    private mutating func advance() throws {
         lastEnd = cur.range.end
         if let a = ahead {
             cur = a
@@ -284,7 +338,7 @@ final class Parser {
         if cur.kind == .error { throw lexFailure(cur) }
     }
 
-    private func lookahead() throws -> TokenKind {
+    private mutating func lookahead() throws -> TokenKind {
         if ahead == nil {
             let t = lex.next()
             tokensRead += 1
@@ -294,58 +348,60 @@ final class Parser {
         return ahead!.kind
     }
 
-    private func errorRange(_ t: Token) -> SourceRange {
+    private mutating func errorRange(_ t: Token) -> SourceRange {
         if t.range.start.line == t.range.end.line { return t.range }
         let start = SourcePosition(offset: t.lastLineStart, line: t.range.end.line, column: 1)
         return SourceRange(start: start, end: t.range.end)
     }
 
-    private func lexFailure(_ t: Token) -> ParseFailure {
+    private mutating func lexFailure(_ t: Token) -> ParseFailure {
         ParseFailure(message: t.errorMessage ?? "lexical error", range: errorRange(t))
     }
 
     /// `luaX_syntaxerror`: the message plus `near <token>`.
-    private func fail(_ msg: String) -> ParseFailure {
-        ParseFailure(message: "\(msg) near \(cur.nearText(in: src))", range: errorRange(ahead ?? cur))
+    private mutating func fail(_ msg: String) -> ParseFailure {
+        // A NUL byte is token 0 for luac, which means "no token": no `near` part.
+        if cur.kind == .char(0) { return ParseFailure(message: msg, range: errorRange(ahead ?? cur)) }
+        return ParseFailure(message: "\(msg) near \(cur.nearText(in: src))", range: errorRange(ahead ?? cur))
     }
 
     /// `luaK_semerror`: no token in the message.
-    private func semFail(_ msg: String) -> ParseFailure {
+    private mutating func semFail(_ msg: String) -> ParseFailure {
         ParseFailure(message: msg, range: errorRange(ahead ?? cur))
     }
 
-    private func errorExpected(_ k: TokenKind) -> ParseFailure {
+    private mutating func errorExpected(_ k: TokenKind) -> ParseFailure {
         fail("\(k.expectedText) expected")
     }
 
-    private func check(_ k: TokenKind) throws {
+    private mutating func check(_ k: TokenKind) throws {
         if cur.kind != k { throw errorExpected(k) }
     }
 
-    private func checkNext(_ k: TokenKind) throws {
+    private mutating func checkNext(_ k: TokenKind) throws {
         try check(k)
         try advance()
     }
 
-    private func testNext(_ k: TokenKind) throws -> Bool {
+    private mutating func testNext(_ k: TokenKind) throws -> Bool {
         if cur.kind == k { try advance(); return true }
         return false
     }
 
-    private func checkMatch(_ what: TokenKind, _ who: TokenKind, _ line: Int) throws {
+    private mutating func checkMatch(_ what: TokenKind, _ who: TokenKind, _ line: Int) throws {
         if cur.kind == what { try advance(); return }
         if line == curLine { throw errorExpected(what) }
         throw fail("\(what.expectedText) expected (to close \(who.expectedText) at line \(line))")
     }
 
-    private func checkName() throws -> Identifier {
+    private mutating func checkName() throws -> Identifier {
         try check(.name)
         let id = Identifier(cur.name ?? "", range: cur.range)
         try advance()
         return id
     }
 
-    private func blockFollow(withUntil: Bool) -> Bool {
+    private mutating func blockFollow(withUntil: Bool) -> Bool {
         switch cur.kind {
         case .kwElse, .kwElseif, .kwEnd, .eof: return true
         case .kwUntil: return withUntil
@@ -353,22 +409,22 @@ final class Parser {
         }
     }
 
-    private func enterLevel() throws {
+    private mutating func enterLevel() throws {
         level += 1
         if level >= maxLevels { throw semFail("C stack overflow") }
     }
 
-    private func range(from start: SourcePosition) -> SourceRange {
+    private mutating func range(from start: SourcePosition) -> SourceRange {
         SourceRange(start: start, end: max(start, lastEnd))
     }
 
     // MARK: - Scopes, labels and gotos (luac's semantic checks)
 
-    private func enterBlock(isLoop: Bool) {
+    private mutating func enterBlock(isLoop: Bool) {
         fs.blocks.append(BlockCnt(nactvar: fs.nactvar, firstLabel: labels.count, firstGoto: gotos.count, isLoop: isLoop))
     }
 
-    private func leaveBlock() throws {
+    private mutating func leaveBlock() throws {
         let bl = fs.blocks[fs.blocks.count - 1]
         let removed = fs.nactvar - bl.nactvar
         if removed > 0 { fs.vars.removeLast(min(removed, fs.vars.count)) }
@@ -386,7 +442,7 @@ final class Parser {
         }
     }
 
-    private func findLabel(_ name: String) -> LabelDesc? {
+    private mutating func findLabel(_ name: String) -> LabelDesc? {
         var i = fs.firstLabel
         while i < labels.count {
             if labels[i].name == name { return labels[i] }
@@ -395,7 +451,7 @@ final class Parser {
         return nil
     }
 
-    private func createLabel(_ name: String, line: Int, last: Bool) throws {
+    private mutating func createLabel(_ name: String, line: Int, last: Bool) throws {
         let bl = fs.blocks[fs.blocks.count - 1]
         let l = LabelDesc(name: name, line: line, nactvar: last ? bl.nactvar : fs.nactvar)
         labels.append(l)
@@ -414,7 +470,7 @@ final class Parser {
         }
     }
 
-    private func newLocalVar(_ name: String) throws {
+    private mutating func newLocalVar(_ name: String) throws {
         if fs.vars.count + 1 > maxLocals {
             let where_ = fs.lineDefined == 0 ? "main function" : "function at line \(fs.lineDefined)"
             throw fail("too many local variables (limit is \(maxLocals)) in \(where_)")
@@ -422,7 +478,7 @@ final class Parser {
         fs.vars.append(VarDesc(name: name, readonly: false))
     }
 
-    private func isReadonly(_ name: String) -> Bool {
+    private mutating func isReadonly(_ name: String) -> Bool {
         var f: FuncState? = fs
         while let s = f {
             var i = min(s.nactvar, s.vars.count) - 1
@@ -435,20 +491,20 @@ final class Parser {
         return false
     }
 
-    private func openFunction(line: Int) {
+    private mutating func openFunction(line: Int) {
         let f = FuncState(parent: fs, isVararg: false, firstLabel: labels.count, lineDefined: line)
         fs = f
         enterBlock(isLoop: false)
     }
 
-    private func closeFunction() throws {
+    private mutating func closeFunction() throws {
         try leaveBlock()
         if let p = fs.parent { fs = p }
     }
 
     // MARK: - Statements
 
-    private func statList(_ out: inout [Statement]) throws {
+    private mutating func statList(_ out: inout [Statement]) throws {
         while !blockFollow(withUntil: true) {
             if cur.kind == .kwReturn {
                 try statement(&out)
@@ -458,7 +514,7 @@ final class Parser {
         }
     }
 
-    private func block() throws -> Block {
+    private mutating func block() throws -> Block {
         enterBlock(isLoop: false)
         let start = cur.range.start
         var stmts: [Statement] = []
@@ -468,7 +524,7 @@ final class Parser {
         return Block(statements: stmts, range: SourceRange(start: start, end: max(start, end)))
     }
 
-    private func statement(_ out: inout [Statement]) throws {
+    private mutating func statement(_ out: inout [Statement]) throws {
         let line = curLine
         try enterLevel()
         defer { level -= 1 }
@@ -573,7 +629,7 @@ final class Parser {
         }
     }
 
-    private func labelStat(_ name: Identifier, line: Int, start: SourcePosition, _ out: inout [Statement]) throws {
+    private mutating func labelStat(_ name: Identifier, line: Int, start: SourcePosition, _ out: inout [Statement]) throws {
         try checkNext(.dbColon)
         out.append(Statement(.label(name), range: range(from: start)))
         while cur.kind == .char(0x3B) || cur.kind == .dbColon {
@@ -585,7 +641,7 @@ final class Parser {
         try createLabel(name.name, line: line, last: blockFollow(withUntil: false))
     }
 
-    private func testThenBlock() throws -> ConditionalBlock {
+    private mutating func testThenBlock() throws -> ConditionalBlock {
         try advance() // skip 'if' / 'elseif'
         let cond = try expr()
         try checkNext(.kwThen)
@@ -593,7 +649,7 @@ final class Parser {
         return ConditionalBlock(condition: cond, body: body)
     }
 
-    private func forStat(_ line: Int, _ start: SourcePosition) throws -> Statement {
+    private mutating func forStat(_ line: Int, _ start: SourcePosition) throws -> Statement {
         enterBlock(isLoop: true)
         try advance() // skip 'for'
         let v = try checkName()
@@ -635,7 +691,7 @@ final class Parser {
         return stmt
     }
 
-    private func forBody(nvars: Int) throws -> Block {
+    private mutating func forBody(nvars: Int) throws -> Block {
         try checkNext(.kwDo)
         enterBlock(isLoop: false)
         fs.nactvar += nvars
@@ -644,7 +700,7 @@ final class Parser {
         return b
     }
 
-    private func localStat(_ start: SourcePosition) throws -> Statement {
+    private mutating func localStat(_ start: SourcePosition) throws -> Statement {
         var names: [LocalName] = []
         var sawClose = false
         repeat {
@@ -672,14 +728,14 @@ final class Parser {
         return Statement(.local(names: names, values: values), range: range(from: start))
     }
 
-    private func isAssignable(_ e: Expression) -> Bool {
+    private mutating func isAssignable(_ e: Expression) -> Bool {
         switch e.kind {
         case .name, .index: return true
         default: return false
         }
     }
 
-    private func exprStat(_ start: SourcePosition) throws -> Statement {
+    private mutating func exprStat(_ start: SourcePosition) throws -> Statement {
         let e = try suffixedExp()
         if cur.kind == .char(0x3D) || cur.kind == .char(0x2C) {
             var targets = [e]
@@ -710,7 +766,7 @@ final class Parser {
         }
     }
 
-    private func funcBody(isMethod: Bool, line: Int, start: SourcePosition) throws -> FunctionBody {
+    private mutating func funcBody(isMethod: Bool, line: Int, start: SourcePosition) throws -> FunctionBody {
         openFunction(line: line)
         if isMethod {
             try newLocalVar("self")
@@ -749,13 +805,13 @@ final class Parser {
 
     // MARK: - Expressions
 
-    private func exprList() throws -> [Expression] {
+    private mutating func exprList() throws -> [Expression] {
         var list = [try expr()]
         while try testNext(.char(0x2C)) { list.append(try expr()) }
         return list
     }
 
-    private func expr() throws -> Expression { try subExpr(0) }
+    private mutating func expr() throws -> Expression { try subExpr(0) }
 
     private static func unaryOperator(_ k: TokenKind) -> UnaryOperator? {
         switch k {
@@ -794,11 +850,11 @@ final class Parser {
         }
     }
 
-    private func tooComplex() -> ParseFailure {
+    private mutating func tooComplex() -> ParseFailure {
         semFail("expression too complex (more than \(LuaParser.maxChainLength) chained operations)")
     }
 
-    private func subExpr(_ limit: Int) throws -> Expression {
+    private mutating func subExpr(_ limit: Int) throws -> Expression {
         try enterLevel()
         defer { level -= 1 }
         let start = cur.range.start
@@ -821,7 +877,7 @@ final class Parser {
         return left
     }
 
-    private func simpleExp() throws -> Expression {
+    private mutating func simpleExp() throws -> Expression {
         let start = cur.range.start
         let kind: ExpressionKind
         switch cur.kind {
@@ -848,7 +904,7 @@ final class Parser {
         return Expression(kind, range: range(from: start))
     }
 
-    private func primaryExp() throws -> Expression {
+    private mutating func primaryExp() throws -> Expression {
         let start = cur.range.start
         switch cur.kind {
         case .name:
@@ -866,7 +922,7 @@ final class Parser {
         }
     }
 
-    private func suffixedExp() throws -> Expression {
+    private mutating func suffixedExp() throws -> Expression {
         let start = cur.range.start
         let line = curLine
         var e = try primaryExp()
@@ -899,7 +955,7 @@ final class Parser {
         }
     }
 
-    private func funcArgs(_ line: Int) throws -> ([Expression], CallStyle) {
+    private mutating func funcArgs(_ line: Int) throws -> ([Expression], CallStyle) {
         switch cur.kind {
         case .char(0x28):
             try advance()
@@ -919,7 +975,7 @@ final class Parser {
         }
     }
 
-    private func constructor() throws -> Expression {
+    private mutating func constructor() throws -> Expression {
         let start = cur.range.start
         let line = curLine
         try checkNext(.char(0x7B))
@@ -932,7 +988,7 @@ final class Parser {
         return Expression(.table(fields), range: range(from: start))
     }
 
-    private func field() throws -> TableField {
+    private mutating func field() throws -> TableField {
         let start = cur.range.start
         switch cur.kind {
         case .name:
@@ -957,3 +1013,9 @@ final class Parser {
         }
     }
 }
+
+// Unambiguous names for modules that also import Foundation (whose Swift 6 overlay
+// declares its own `Expression` type).
+public typealias LuaExpression = Expression
+public typealias LuaStatement = Statement
+public typealias LuaBlock = Block

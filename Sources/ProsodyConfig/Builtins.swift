@@ -458,8 +458,12 @@ enum LuaOps {
                 }
             }
             // Lua checks the right operand first when both are bad? It reports the first non-string.
-            if !(isStringy(l)) { _ = try piece(l, lDesc) }
-            return .string(try piece(l, lDesc) + piece(r, rDesc))
+            let a = try piece(l, lDesc), b = try piece(r, rDesc)
+            if a.utf8.count + b.utf8.count > 32_000_000 {
+                throw LuaError(message: "string longer than 32 MB built by concatenation; not evaluated", location: at,
+                               problemKind: .evaluationLimit, prosodyWouldFail: false)
+            }
+            return .string(a + b)
         case .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight:
             guard let x = toInteger(l) else { throw bitError(l, lDesc, at) }
             guard let y = toInteger(r) else { throw bitError(r, rDesc, at) }
@@ -484,13 +488,13 @@ enum LuaOps {
             case .subtract: return .int(x &- y)
             case .multiply: return .int(x &* y)
             case .floorDivide:
-                if y == 0 { throw LuaError(message: "attempt to perform 'n//0'", location: at) }
+                if y == 0 { throw LuaError(message: "attempt to divide by zero", location: at) }
                 if y == -1 { return .int(0 &- x) }
                 var q = x / y
                 if (x % y != 0) && ((x < 0) != (y < 0)) { q -= 1 }
                 return .int(q)
             case .modulo:
-                if y == 0 { throw LuaError(message: "attempt to perform 'n%%0'", location: at) }
+                if y == 0 { throw LuaError(message: "attempt to perform 'n%0'", location: at) }
                 if y == -1 { return .int(0) }
                 var m = x % y
                 if m != 0 && ((m < 0) != (y < 0)) { m += y }
@@ -567,7 +571,8 @@ enum Nameprep {
             if prohibited(s.value) { return nil }
             scalars.append(s)
         }
-        let mapped = String(scalars).lowercased()
+        // Case folding (B.2: ß -> ss, ς -> σ, ﬁ -> fi...), then NFKC.
+        let mapped = String(scalars).folding(options: .caseInsensitive, locale: nil)
         let normalized = mapped.precomposedStringWithCompatibilityMapping
         for s in normalized.unicodeScalars where prohibited(s.value) { return nil }
         return normalized

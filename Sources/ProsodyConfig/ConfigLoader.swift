@@ -204,7 +204,7 @@ struct ValueConverter {
         case .table(let t):
             let id = ObjectIdentifier(t)
             if ancestors.contains(id) { return .dynamic(reason: "<cycle>") }
-            if depth > 100 { return .dynamic(reason: "table nested too deeply") }
+            if depth > 260 { return .dynamic(reason: "table nested too deeply") }
             ancestors.insert(id)
             depth += 1
             defer { ancestors.remove(id); depth -= 1 }
@@ -244,12 +244,21 @@ struct VisualSections {
     static func compute(_ bytes: [UInt8]) -> [String?] {
         // Split into lines.
         var lines: [ArraySlice<UInt8>] = []
-        var start = 0
-        for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") {
-            lines.append(bytes[start..<i])
-            start = i + 1
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var start = 0
+            while start <= buffer.count {
+                let rest = buffer.count - start
+                if rest > 0, let found = memchr(base + start, 0x0A, rest) {
+                    let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    lines.append(bytes[start..<end])
+                    start = end + 1
+                } else {
+                    lines.append(bytes[start..<buffer.count])
+                    break
+                }
+            }
         }
-        lines.append(bytes[start..<bytes.count])
         var result: [String?] = [nil]
         // Monotonic stack of (indent, header name) of previous non-blank lines.
         var stack: [(indent: Int, header: String?)] = []
@@ -269,7 +278,7 @@ struct VisualSections {
 
     /// `VirtualHost "x"`, `Component "y" "muc"`, `-- VirtualHost "z"` (also `Host`, `(`, `'`).
     static func header(_ line: ArraySlice<UInt8>) -> String? {
-        var s = Substring(String(decoding: line, as: UTF8.self))
+        var s = Substring(String(decoding: line.prefix(300), as: UTF8.self))
         s = s.drop { $0 == " " || $0 == "\t" }
         while s.hasPrefix("-") { s = s.dropFirst() }
         s = s.drop { $0 == " " || $0 == "\t" }

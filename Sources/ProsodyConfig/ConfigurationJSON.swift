@@ -4,8 +4,9 @@ import Foundation
 public enum ConfigurationJSON {
     public enum Style: Sendable {
         /// Same shape and value encoding as `shared/tools/prosody-oracle` (for differential tests).
-        /// It models the oracle run with `--short-link`, so the 60-byte path crash
-        /// (`longPathWarningCrash`) does not make it fail.
+        /// It models the oracle run with `--short-link`, which loads the main file through a
+        /// short `.cfg.lua` alias: neither the 60-byte path crash (`longPathWarningCrash`) nor
+        /// the main file's name (`noParser`) make it fail there.
         case oracle
         /// Our full form: every option with its provenance, plus files and problems.
         case full
@@ -41,8 +42,10 @@ public enum ConfigurationJSON {
     public static func oracleFatalProblem(_ c: ProsodyConfiguration) -> ConfigProblem? {
         c.problems.first { p in
             guard p.prosodyWouldFail else { return false }
-            if case .longPathWarningCrash = p.kind { return false }
-            return true
+            switch p.kind {
+            case .longPathWarningCrash, .noParser: return false
+            default: return true
+            }
         }
     }
 

@@ -71,6 +71,8 @@ enum Flow {
     case normal
     case breakLoop
     case returned([LuaValue])
+    /// A `goto` looking for its label in the enclosing blocks.
+    case goto(String)
 }
 
 /// Options of one evaluation.
@@ -79,8 +81,10 @@ struct EvaluatorSettings {
     var version: ProsodyVersion
     var sortedIncludes: Bool
     var maxLoopIterations = 10_000
+    /// Evaluation steps one loop (with everything it runs) may take before it is stopped.
+    var maxLoopSteps = 200_000
     var maxCallDepth = 100
-    var maxExpressionDepth = 150
+    var maxExpressionDepth = 260
     var maxIncludeDepth = 40
     var stepBudget = 2_000_000
 }
@@ -158,7 +162,8 @@ final class Evaluator {
 
     func report(_ kind: ConfigProblem.Kind, _ message: String, at location: SourceLocation?,
                 related: [SourceLocation] = [], fatal: Bool = false, errorKind: String? = nil) {
-        let key = "\(kind)|\(location?.file ?? "")|\(location?.range.start.offset ?? -1)|\(message)"
+        let key = ConfigurationJSON.problemKindName(kind) + "|" + (location?.file ?? "") + "|"
+            + String(location?.range.start.offset ?? -1) + "|" + message
         guard problemKeys.insert(key).inserted else { return }
         problems.append(ConfigProblem(kind: kind, message: message, location: location, related: related,
                                       prosodyWouldFail: fatal, prosodyErrorKind: errorKind))
@@ -177,14 +182,15 @@ final class Evaluator {
     /// Loads one file in a fresh environment (the main file or an Include).
     func loadFile(path: String, bytes: [UInt8], includedFrom: SourceLocation?) {
         sources[path] = bytes
-        if bytes.contains(0) {
+        let hasNul = bytes.withUnsafeBufferPointer { b in b.baseAddress.map { memchr($0, 0, b.count) != nil } ?? false }
+        if hasNul {
             let loc = SourceLocation(file: path, range: Self.lineRange(1))
             report(.notText(path: path), "\(path) is not a text file (it contains NUL bytes)", at: includedFrom ?? loc,
                    fatal: true)
             return
         }
         var text = bytes
-        if String(validatingUTF8: bytes.map { CChar(bitPattern: $0) } + [0]) == nil {
+        if String(validating: bytes, as: UTF8.self) == nil {
             report(.notText(path: path), "\(path) is not valid UTF-8 (Lua accepts it; strings keep the raw bytes)",
                    at: includedFrom ?? SourceLocation(file: path, range: Self.lineRange(1)))
         }
@@ -254,10 +260,21 @@ final class Evaluator {
 
     func execBlock(_ block: Block, scope: Scope, env: FileEnv, newScope: Bool = true) throws -> Flow {
         let inner = newScope ? Scope(parent: scope) : scope
-        for statement in block.statements {
+        var index = 0
+        let statements = block.statements
+        while index < statements.count {
+            let statement = statements[index]
+            index += 1
             do {
                 let flow = try exec(statement, scope: inner, env: env)
                 if case .normal = flow { continue }
+                if case .goto(let label) = flow, let target = statements.firstIndex(where: {
+                    if case .label(let id) = $0.kind { return id.name == label }
+                    return false
+                }) {
+                    index = target + 1
+                    continue
+                }
                 return flow
             } catch let error as LuaError {
                 // Prosody would abort here; we record it and carry on with the next statement.
@@ -311,6 +328,7 @@ final class Evaluator {
             return try execBlock(block, scope: scope, env: env)
         case .whileLoop(let condition, let body):
             var count = 0
+            let startSteps = steps
             while true {
                 let c = try evalExpr(condition, scope: scope, env: env)
                 guard let truth = c.truthy else {
@@ -319,26 +337,30 @@ final class Evaluator {
                 }
                 if !truth { break }
                 count += 1
-                if count > settings.maxLoopIterations {
-                    report(.evaluationLimit, "loop stopped after \(settings.maxLoopIterations) iterations", at: loc(statement.range, env))
+                try tick(loc(statement.range, env))
+                if count > settings.maxLoopIterations || steps - startSteps > settings.maxLoopSteps {
+                    report(.evaluationLimit, "loop stopped after \(count - 1) iterations (evaluation bound)", at: loc(statement.range, env))
                     break
                 }
                 let flow = try execBlock(body, scope: scope, env: env)
                 if case .breakLoop = flow { break }
-                if case .returned = flow { return flow }
+                if case .normal = flow { continue }
+                return flow
             }
         case .repeatLoop(let body, let condition):
             var count = 0
+            let startSteps = steps
             while true {
                 count += 1
-                if count > settings.maxLoopIterations {
-                    report(.evaluationLimit, "loop stopped after \(settings.maxLoopIterations) iterations", at: loc(statement.range, env))
+                try tick(loc(statement.range, env))
+                if count > settings.maxLoopIterations || steps - startSteps > settings.maxLoopSteps {
+                    report(.evaluationLimit, "loop stopped after \(count - 1) iterations (evaluation bound)", at: loc(statement.range, env))
                     break
                 }
                 let inner = Scope(parent: scope)
                 let flow = try execBlock(body, scope: inner, env: env, newScope: false)
                 if case .breakLoop = flow { break }
-                if case .returned = flow { return flow }
+                if case .normal = flow {} else { return flow }
                 let c = try evalExpr(condition, scope: inner, env: env)
                 guard let truth = c.truthy else {
                     dynamicProblem("repeat condition (\(c.reason))", at: loc(condition.range, env))
@@ -366,8 +388,8 @@ final class Evaluator {
             return .returned(try evalList(values, scope: scope, env: env))
         case .breakStatement:
             return .breakLoop
-        case .gotoStatement:
-            report(.dynamic, "goto is not evaluated by prosody-doctor", at: loc(statement.range, env))
+        case .gotoStatement(let label):
+            return .goto(label.name)
         case .label, .invalid:
             break
         }
@@ -394,18 +416,20 @@ final class Evaluator {
         }
         let s = try num(start, "initial value"), l = try num(limit, "limit"), st = try num(step, "step")
         var count = 0
+        let startSteps = steps
         func iterate(_ value: LuaValue) throws -> Flow? {
             count += 1
-            if count > settings.maxLoopIterations {
-                report(.evaluationLimit, "loop stopped after \(settings.maxLoopIterations) iterations", at: at)
+            try tick(at)
+            if count > settings.maxLoopIterations || steps - startSteps > settings.maxLoopSteps {
+                report(.evaluationLimit, "loop stopped after \(count - 1) iterations (evaluation bound)", at: at)
                 return .normal
             }
             let inner = Scope(parent: scope)
             inner.declare(variable.name, value)
             let flow = try execBlock(body, scope: inner, env: env, newScope: false)
             if case .breakLoop = flow { return .normal }
-            if case .returned = flow { return flow }
-            return nil
+            if case .normal = flow { return nil }
+            return flow
         }
         if case .int(let a) = s, case .int(let b) = st {
             if b == 0 { throw LuaError(message: "'for' step is zero", location: at) }
@@ -444,18 +468,20 @@ final class Evaluator {
         let f = values[0], state = values[1]
         var control = values[2]
         var count = 0
+        let startSteps = steps
         func run(_ vars: [LuaValue]) throws -> Flow? {
             count += 1
-            if count > settings.maxLoopIterations {
-                report(.evaluationLimit, "loop stopped after \(settings.maxLoopIterations) iterations", at: at)
+            try tick(at)
+            if count > settings.maxLoopIterations || steps - startSteps > settings.maxLoopSteps {
+                report(.evaluationLimit, "loop stopped after \(count - 1) iterations (evaluation bound)", at: at)
                 return .normal
             }
             let inner = Scope(parent: scope)
             for (i, v) in variables.enumerated() { inner.declare(v.name, i < vars.count ? vars[i] : .nil) }
             let flow = try execBlock(body, scope: inner, env: env, newScope: false)
             if case .breakLoop = flow { return .normal }
-            if case .returned = flow { return flow }
-            return nil
+            if case .normal = flow { return nil }
+            return flow
         }
         if case .dynamic(let r) = f {
             dynamicProblem("for loop over \(r); loop not evaluated", at: at)
@@ -871,27 +897,34 @@ final class Evaluator {
 
     // MARK: Operators
 
+    /// Evaluates a binary expression; left-associative chains (`1 + 2 + ... + n`, `a or b or c`)
+    /// are walked iteratively so long chains need no deep recursion.
     func binary(_ op: BinaryOperator, _ lE: LuaExpr, _ rE: LuaExpr, scope: Scope, env: FileEnv, whole: LuaExpr) throws -> LuaValue {
-        let at = SourceLocation(file: env.file, range: SourceRange(start: lE.range.end, end: rE.range.start))
-        switch op {
-        case .and:
-            let l = try evalExpr(lE, scope: scope, env: env)
-            guard let t = l.truthy else { return l }
-            if !t { return l }
-            return try evalExpr(rE, scope: scope, env: env)
-        case .or:
-            let l = try evalExpr(lE, scope: scope, env: env)
-            guard let t = l.truthy else { return l }
-            if t { return l }
-            return try evalExpr(rE, scope: scope, env: env)
-        default: break
+        var spine: [(op: BinaryOperator, left: LuaExpr, right: LuaExpr)] = [(op, lE, rE)]
+        var leftmost = lE
+        while case .binary(let innerOp, let l, let r) = leftmost.kind {
+            spine.append((innerOp, l, r))
+            leftmost = l
         }
-        let l = try evalExpr(lE, scope: scope, env: env)
-        let r = try evalExpr(rE, scope: scope, env: env)
-        if case .dynamic = l { return l }
-        if case .dynamic = r { return r }
-        let lDesc = describe(lE, scope: scope), rDesc = describe(rE, scope: scope)
-        return try LuaOps.binary(op, l, r, at: at, lDesc: lDesc, rDesc: rDesc)
+        var value = try evalExpr(leftmost, scope: scope, env: env)
+        for (op, leftE, rightE) in spine.reversed() {
+            try tick(loc(rightE.range, env))
+            switch op {
+            case .and:
+                guard let t = value.truthy else { continue }
+                if t { value = try evalExpr(rightE, scope: scope, env: env) }
+            case .or:
+                guard let t = value.truthy else { continue }
+                if !t { value = try evalExpr(rightE, scope: scope, env: env) }
+            default:
+                let r = try evalExpr(rightE, scope: scope, env: env)
+                if case .dynamic = value { continue }
+                if case .dynamic = r { value = r; continue }
+                let at = SourceLocation(file: env.file, range: SourceRange(start: leftE.range.end, end: rightE.range.start))
+                value = try LuaOps.binary(op, value, r, at: at, lDesc: describe(leftE, scope: scope), rDesc: describe(rightE, scope: scope))
+            }
+        }
+        return value
     }
 
     func unary(_ op: UnaryOperator, _ v: LuaValue, at: SourceLocation, description: String?) throws -> LuaValue {
@@ -1098,10 +1131,9 @@ final class Evaluator {
     }
 
     func includeGlob(directory: String, glob: String, pattern: String, at: SourceLocation, env: FileEnv) throws {
-        let listPath = directory.isEmpty ? "." : directory
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: listPath, isDirectory: &isDir), isDir.boolValue,
-              var names = try? FileManager.default.contentsOfDirectory(atPath: listPath) else {
+        guard !directory.isEmpty, FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue,
+              var names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             let problemMessage = "cannot open \(directory): No such file or directory"
             report(.includeNotFound(pattern: pattern), problemMessage, at: at, fatal: true)
             return
@@ -1111,7 +1143,9 @@ final class Evaluator {
         var matched = 0
         for name in names where !name.hasPrefix(".") && Self.globMatch(Array(name.utf8), globBytes) {
             matched += 1
-            includeFile(directory + "/" + name, at: at, env: env)
+            // Prosody re-resolves each match against the including file's directory (which
+            // doubles a relative directory part when the main path was relative, §0 item 5).
+            includeFile(Self.resolveRelative(parent: env.directory, path: directory + "/" + name), at: at, env: env)
         }
         if matched == 0 {
             report(.includeNotFound(pattern: pattern),

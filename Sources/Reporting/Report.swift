@@ -36,7 +36,7 @@ public enum ToolInfo {
 }
 
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case text, concise, json, sarif, github, gitlab, checkstyle, junit
+    case text, concise, json, sarif, github, gitlab, checkstyle, junit, markdown, html
 }
 
 public enum Reporter {
@@ -50,6 +50,8 @@ public enum Reporter {
         case .gitlab: GitLabReporter().render(report)
         case .checkstyle: CheckstyleReporter().render(report)
         case .junit: JUnitReporter().render(report)
+        case .markdown: MarkdownReporter().render(report)
+        case .html: HTMLReporter().render(report)
         }
     }
 }

@@ -11,6 +11,8 @@ struct CheckCommand: ParsableCommand {
         discussion: """
         Exit status: 0 when nothing is at or above --fail-on, 1 when something is,
         2 for a usage error, 3 when an input cannot be read.
+        Environment: PROSODY_DOCTOR_FORMAT, PROSODY_DOCTOR_FAIL_ON, PROSODY_DOCTOR_SELECT,
+        PROSODY_DOCTOR_IGNORE, PROSODY_DOCTOR_PROSODY_VERSION, PROSODY_DOCTOR_CONFIG.
         """
     )
 
@@ -20,6 +22,12 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Name to use for standard input (Includes resolve against its directory).")
     var stdinFilename: String = "stdin.cfg.lua"
 
+    @Option(help: "Report only findings not recorded in this baseline file.")
+    var baseline: String?
+
+    @Option(help: "Record the current findings in this baseline file (and exit 0).")
+    var writeBaseline: String?
+
     @OptionGroup var output: OutputOptions
     @OptionGroup var selection: SelectionOptions
 
@@ -28,20 +36,56 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
+        let firstDirectory = paths.first.map { $0 == "-" ? FileManager.default.currentDirectoryPath : ($0 as NSString).deletingLastPathComponent }
+        let project = try selection.loadProject(startingAt: firstDirectory.map { $0.isEmpty ? "." : $0 })
+        let format = try output.resolvedFormat(project: project)
+        let extraOutputs = try output.extraOutputs()
+        let release = try selection.release(project: project)
+        let failLevel = try selection.failLevel(project: project)
+        let filter = selection.filter(project: project)
+        let accepted = try baseline.map(Self.readBaseline)
+
         var findings: [Finding] = []
         var sources = SourceFiles()
         var files: [String] = []
         for path in paths {
             let loaded = try InputLoading.loadConfig(path, stdinFilename: stdinFilename)
-            let context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources,
-                                          prosodyRelease: selection.prosodyRelease)
-            findings += Engine().run(context, filter: selection.filter)
+            var context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources,
+                                          prosodyRelease: release, isJitsi: selection.jitsi ?? project.jitsi)
+            context.inlineSuppressions = !selection.ignoreInline
+            findings += Engine().run(context, filter: filter)
             sources.texts.merge(loaded.sources.texts) { a, _ in a }
             files += loaded.configuration.files
         }
-        let report = Report(findings: Engine.sorted(findings), sources: sources, files: files)
-        print(Reporter.render(report, format: output.resolvedFormat, color: output.useColor), terminator: "")
-        throw ExitCode(selection.exitStatus(for: findings))
+        findings = Engine.sorted(findings)
+        if let writeBaseline {
+            try writeAtomically(Baseline.make(findings: findings, sources: sources).document, to: writeBaseline)
+            FileHandle.standardError.write(Data("prosody-doctor: recorded \(findings.count) finding(s) in \(writeBaseline)\n".utf8))
+            throw ExitCode(ExitStatus.clean)
+        }
+        if let accepted { findings = accepted.newFindings(findings, sources: sources) }
+
+        let report = Report(findings: findings, sources: sources, files: files)
+        print(Reporter.render(report, format: format, color: output.useColor && format == .text), terminator: "")
+        for (extraFormat, path) in extraOutputs {
+            try writeAtomically(Reporter.render(report, format: extraFormat), to: path)
+        }
+        if format == .github, let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty,
+           let handle = FileHandle(forWritingAtPath: summary) {
+            handle.seekToEndOfFile()
+            handle.write(Data(GitHubReporter().stepSummary(report).utf8))
+            handle.closeFile()
+        }
+        throw ExitCode(exitStatus(for: findings, failLevel: failLevel))
+    }
+
+    static func readBaseline(_ path: String) throws -> Baseline {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UserFacingError(message: "cannot read baseline \(path)", status: ExitStatus.unreadable)
+        }
+        do { return try Baseline.parse(data, path: path) } catch let error as Baseline.InvalidFile {
+            throw ValidationError(error.description)
+        }
     }
 }
 
@@ -55,17 +99,18 @@ enum InputLoading {
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            fail("\(path): no such file", status: ExitStatus.unreadable)
+            throw UserFacingError(message: "\(path): no such file", status: ExitStatus.unreadable)
         }
         var file = path
         if isDirectory.boolValue {
             file = (path as NSString).appendingPathComponent("prosody.cfg.lua")
             guard FileManager.default.fileExists(atPath: file) else {
-                fail("\(path) is a directory without prosody.cfg.lua; name the main config file", status: ExitStatus.unreadable)
+                throw UserFacingError(message: "\(path) is a directory without prosody.cfg.lua; name the main config file",
+                                      status: ExitStatus.unreadable)
             }
         }
         guard FileManager.default.isReadableFile(atPath: file), FileManager.default.contents(atPath: file) != nil else {
-            fail("\(file): cannot read (permission denied?)", status: ExitStatus.unreadable)
+            throw UserFacingError(message: "\(file): cannot read (permission denied?)", status: ExitStatus.unreadable)
         }
         return ConfigLoader().load(path: file)
     }

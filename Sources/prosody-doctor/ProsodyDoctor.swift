@@ -7,7 +7,7 @@ struct ProsodyDoctor: ParsableCommand {
         commandName: "prosody-doctor",
         abstract: "Finds what is wrong in a Prosody (and Jitsi Meet) configuration and logs, and how to fix it.",
         version: "0.1.0",
-        subcommands: [CheckCommand.self, ConfigCommand.self, RulesCommand.self, ExplainCommand.self,
+        subcommands: [CheckCommand.self, ConfigCommand.self, TokenCommand.self, LogsCommand.self, RedactCommand.self, RulesCommand.self, ExplainCommand.self,
                       ParseLuaCommand.self]
     )
 
@@ -18,6 +18,9 @@ struct ProsodyDoctor: ParsableCommand {
             try command.run()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
+        } catch let error as UserFacingError {
+            FileHandle.standardError.write(Data("prosody-doctor: \(error.message)\n".utf8))
+            Foundation.exit(error.status)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
@@ -42,9 +45,4 @@ struct UserFacingError: Error, CustomStringConvertible {
     var message: String
     var status: Int32
     var description: String { message }
-}
-
-func fail(_ message: String, status: Int32) -> Never {
-    FileHandle.standardError.write(Data("prosody-doctor: \(message)\n".utf8))
-    exit(status)
 }

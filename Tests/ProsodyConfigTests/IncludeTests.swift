@@ -145,3 +145,42 @@ final class IncludeTests: XCTestCase {
         XCTAssertTrue(c.mainFile.hasSuffix("/m.cfg.lua"))
     }
 }
+
+final class IncludeRelativePathTests: XCTestCase {
+    /// §0 item 5: with a relative main path, a wildcard Include doubles the directory part.
+    func testRelativeMainPathDoublesWildcardDirectory() {
+        let t = TempTree([
+            "sub/main.cfg.lua": "Include \"conf.d/*.cfg.lua\"",
+            "sub/conf.d/20-second.cfg.lua": "x = 1",
+        ])
+        let cwd = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(t.root)
+        defer { FileManager.default.changeCurrentDirectoryPath(cwd) }
+        var l = loader()
+        l.absolutizeMainPath = false
+        let c = l.load(path: "sub/main.cfg.lua").configuration
+        XCTAssertEqual(c.fatalProblem?.message,
+                       "Error loading included sub/sub/conf.d/20-second.cfg.lua: sub/sub/conf.d/20-second.cfg.lua: No such file or directory")
+        let abs = loader().load(path: "sub/main.cfg.lua").configuration
+        XCTAssertFalse(abs.prosodyWouldFail)
+        XCTAssertEqual(abs.value("*", "x"), .integer(1))
+    }
+
+    func testGotoAndCaseFolding() {
+        let c = load("""
+        for i = 1, 3 do
+            if i == 2 then goto continue end
+            VirtualHost ("h" .. i .. ".example")
+            ::continue::
+        end
+        goto skip
+        skipped = 1
+        ::skip::
+        VirtualHost "Straße.Example"
+        VirtualHost "ς.example"
+        """)
+        XCTAssertEqual(c.sectionNames, ["h1.example", "h3.example", "strasse.example", "σ.example"])
+        XCTAssertNil(c.value("σ.example", "skipped"))
+        XCTAssertNil(c.value("h3.example", "skipped"))
+    }
+}

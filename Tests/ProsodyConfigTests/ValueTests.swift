@@ -215,6 +215,9 @@ final class ValueTests: XCTestCase {
         let start = Date()
         let c = load("""
         while true do end
+        local s = "x"
+        for i = 1, 100 do s = s .. s end
+        for i = 1, 1e9 do for j = 1, 1e9 do end end
         local function f(n) return f(n + 1) end
         f(1)
         after = 1
@@ -222,5 +225,18 @@ final class ValueTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 10)
         XCTAssertFalse(c.problems("evaluationLimit").isEmpty)
         XCTAssertEqual(c.value("*", "after"), .integer(1))
+    }
+}
+
+final class ChainTests: XCTestCase {
+    func testLongLeftAssociativeChains() {
+        let sum = "s = 1" + String(repeating: " + 1", count: 900)
+        let ors = "o = nil" + String(repeating: " or nil", count: 900) + " or 'last'"
+        let c = load(sum + "\n" + ors + "\nd = os.getenv('X') or 'y'\ne = false and undefined_thing\n")
+        XCTAssertEqual(c.value("*", "s"), .integer(901))
+        XCTAssertEqual(c.value("*", "o"), .string("last"))
+        XCTAssertTrue(c.value("*", "d")?.isDynamic ?? false)
+        XCTAssertEqual(c.value("*", "e"), .boolean(false))
+        XCTAssertTrue(c.problems("bareIdentifierIsNil").isEmpty, "short-circuit: never evaluated")
     }
 }

@@ -1,0 +1,2 @@
+import XCTest
+final class DeploymentFilesPlaceholderTests: XCTestCase { func testBuilds() {} }

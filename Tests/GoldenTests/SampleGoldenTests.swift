@@ -1,0 +1,66 @@
+import Doctor
+import Foundation
+import ProsodyConfig
+import Reporting
+import XCTest
+
+/// Each `samples/<name>/` holds a config tree and `expected/<format>` files: the
+/// exact output of `prosody-doctor check` in that format. Run with
+/// `UPDATE_GOLDEN=1` to rewrite them after an intended change (and review the diff).
+final class SampleGoldenTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let formats: [OutputFormat] = OutputFormat.allCases
+
+    func samples() throws -> [String] {
+        let dir = Self.root.appendingPathComponent("samples")
+        return try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .filter { FileManager.default.fileExists(atPath: dir.appendingPathComponent("\($0)/prosody.cfg.lua").path) }
+            .sorted()
+    }
+
+    func render(sample: String, format: OutputFormat) -> String {
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(Self.root.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let loaded = ConfigLoader(environment: [:]).load(path: "samples/\(sample)/prosody.cfg.lua")
+        let context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources)
+        let report = Report(findings: Engine().run(context), sources: loaded.sources, files: loaded.configuration.files)
+        switch format {
+        case .sarif: return SARIFReporter(rootDirectory: Self.root.path).render(report)
+            .replacingOccurrences(of: Self.root.absoluteString, with: "file:///ROOT/")
+        default: return Reporter.render(report, format: format)
+        }
+    }
+
+    func testEverySampleMatchesItsExpectedOutputInEveryFormat() throws {
+        let update = ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1"
+        let names = try samples()
+        XCTAssertGreaterThanOrEqual(names.count, 2)
+        for sample in names {
+            let expectedDir = Self.root.appendingPathComponent("samples/\(sample)/expected")
+            for format in Self.formats {
+                let actual = render(sample: sample, format: format)
+                let file = expectedDir.appendingPathComponent("check.\(format.rawValue)")
+                if update {
+                    try FileManager.default.createDirectory(at: expectedDir, withIntermediateDirectories: true)
+                    try Data(actual.utf8).write(to: file)
+                    continue
+                }
+                guard let expected = try? String(contentsOf: file, encoding: .utf8) else {
+                    XCTFail("missing \(file.path); run UPDATE_GOLDEN=1 swift test --filter GoldenTests")
+                    continue
+                }
+                XCTAssertEqual(actual, expected, "samples/\(sample) differs in format \(format.rawValue)")
+            }
+        }
+    }
+
+    func testNoSecretInAnyGoldenOutput() throws {
+        for sample in try samples() {
+            for format in Self.formats {
+                let output = render(sample: sample, format: format)
+                XCTAssertFalse(output.contains("Sup3rS3cretSigningKey"), "secret leaked in \(sample) \(format.rawValue)")
+            }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class JitsiTokenPlaceholderTests: XCTestCase { func testBuilds() {} }
