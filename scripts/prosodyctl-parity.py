@@ -12,7 +12,9 @@ For each file in $SHARED/corpus/configs (SHARED defaults to <repo>/../shared):
   Prosody could load (`Checking config...` printed);
 * parse its complaints (research/prosody-semantics.md §2.2, §2.6, §2.7, plus the
   `Duplicate option` start-up warning);
-* run `$BIN check --format json <copy>` (BIN defaults to .build/release/prosody-doctor);
+* run `$BIN check --format json --ignore-inline <copy>` (BIN defaults to
+  .build/release/prosody-doctor; inline suppressions are ignored so that every
+  finding is seen);
 * map every complaint to a finding through MAPPING (complaint -> rule ids, and the
   names the finding's message must mention).
 
@@ -249,19 +251,12 @@ def prepare_copy(source, directory):
         text = open(source, encoding="utf-8", errors="replace").read()
     except OSError:
         text = ""
-    # Our tool must see every finding: neutralise inline suppressions in a twin copy
-    # (same lines, same directory) that only prosody-doctor reads.
-    doctor_target = target
-    if "prosody-doctor:" in text:
-        doctor_target = os.path.join(directory, "d.cfg.lua")
-        with open(doctor_target, "w", encoding="utf-8") as out:
-            out.write(text.replace("prosody-doctor:", "prosody-doctor-off:"))
     for pattern in re.findall(r"""Include\s*\(?\s*["']([^"']+)["']""", text):
         if "*" in pattern and not pattern.startswith("/"):
             sub = os.path.join(directory, os.path.dirname(pattern.lstrip("./")))
             os.makedirs(sub, exist_ok=True)
             os.chmod(sub, 0o755)
-    return target, doctor_target
+    return target
 
 
 SAMPLE_OUTPUT = """startup             warn	Configuration warning: /tmp/pp1/c.cfg.lua:75: Duplicate option 'muc_room_locking'
@@ -360,7 +355,7 @@ def main():
             continue
         directory = tempfile.mkdtemp(prefix="pp", dir="/tmp")
         try:
-            copy, doctor_copy = prepare_copy(source, directory)
+            copy = prepare_copy(source, directory)
             try:
                 run = subprocess.run([prosodyctl, "--config", copy, "check", "config"], cwd=directory,
                                      capture_output=True, text=True, timeout=timeout,
@@ -376,7 +371,7 @@ def main():
             environment += len(env_notes)
             if not complaints:
                 continue
-            doctor = subprocess.run([binary, "check", "--format", "json", "--min-severity", "hint", doctor_copy],
+            doctor = subprocess.run([binary, "check", "--format", "json", "--min-severity", "hint", "--ignore-inline", copy],
                                     cwd=directory, capture_output=True, text=True, timeout=timeout)
             try:
                 findings = json.loads(doctor.stdout).get("findings", [])
