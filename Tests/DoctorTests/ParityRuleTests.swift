@@ -217,3 +217,13 @@ final class ParityHostTests: XCTestCase {
         XCTAssertEqual(RuleHarness.only("OPT201", findings).count, 1)
     }
 }
+
+final class KnownOptionAliasTests: XCTestCase {
+    func testCommonMisnamingsGetTheRealName() {
+        XCTAssertEqual(KnownOptions.suggestion(for: "user"), "prosody_user")
+        XCTAssertEqual(KnownOptions.suggestion(for: "pid_file"), "pidfile")
+        XCTAssertTrue(KnownOptions.isKnown("http_file_share_size_limit"))
+        XCTAssertTrue(KnownOptions.isKnown("c2s_direct_tls_ports"))
+        XCTAssertFalse(KnownOptions.isKnown("c2s_require_encription"))
+    }
+}

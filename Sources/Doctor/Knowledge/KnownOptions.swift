@@ -91,6 +91,14 @@ public enum KnownOptions {
         "host_user_role", "server_user_role", "custom_roles", "add_permissions", "remove_permissions",
         "admin_shell_prompt", "account_cleanup_interval", "user_account_deletion_grace_period",
         "server_info", "server_info_extensions", "flags", "mam_smart_enable",
+        // 13.0 / trunk additions
+        "advertise_bosh", "advertise_websocket", "bounce_blocked_messages", "cron_check_delay", "cron_initial_delay",
+        "cron_spread_factor", "default_provisioned_role", "default_user_role", "http_legacy_x_forwarded",
+        "migrate_legacy_blocking", "muc_avatar_advertise_hashes", "muc_hats_compat", "muc_room_default_allow_pm",
+        "muc_room_default_always_allow_moderator_pms", "muc_vcard", "parent_host", "public_user_role",
+        "register_ibr_default_role", "s2s_send_queue_size", "sqlite_tune", "storage_archive_experimental_fast_delete",
+        "strict_deprecate_is_admin", "tls_server_end_point_hash", "token_auth_access_time_granularity",
+        "tokenless_grant_ttl", "vcard_store_name", "http_file_share_expires_after",
     ]
 
     /// Options of prosody-modules (community) and Jitsi Meet's Prosody plugins seen in
@@ -274,7 +282,7 @@ public enum KnownOptions {
         allNames
     }
 
-    private static let allNames: Set<String> = core.union(community).union(globalOnly)
+    private static let allNames: Set<String> = core.union(community).union(prosodyModulesOptions).union(globalOnly)
         .union(deprecated.keys).union(obsolete(for: .v0_11))
         .union(["c2s_ssl", "s2s_ssl", "component_ports", "c2s_ports", "s2s_ports", "http_ports", "https_ports",
                 "c2s_direct_tls_ports", "s2s_direct_tls_ports", "http_interfaces", "https_interfaces",
@@ -290,6 +298,7 @@ public enum KnownOptions {
 
     public static func belongsToModule(_ name: String, loadedModules: Set<String>) -> Bool {
         if communityPrefixes.contains(where: { name.hasPrefix($0) }) { return true }
+        if prosodyModulesNames.contains(where: { $0.count >= 4 && name.hasPrefix($0 + "_") }) { return true }
         return loadedModules.contains { module in
             module.count >= 3 && (name.hasPrefix(module + "_") || name == module)
         }
@@ -298,6 +307,7 @@ public enum KnownOptions {
     /// The closest known option for a probable typo, or nil. Accepts an edit distance of 1
     /// for names of 4–7 characters and 2 for longer names (transpositions count as 1).
     public static func suggestion(for name: String) -> String? {
+        if let alias = aliases[name] { return alias }
         let length = name.count
         guard length >= 4 else { return nil }
         let limit = length >= 8 ? 2 : 1
@@ -321,6 +331,16 @@ public enum KnownOptions {
         }
         return nil
     }
+}
+
+extension KnownOptions {
+    /// Names people write for an option that Prosody spells differently (too far apart for
+    /// the edit distance).
+    static let aliases: [String: String] = [
+        "user": "prosody_user", "group": "prosody_group", "pid_file": "pidfile", "setuser": "prosody_user",
+        "plugin_dir": "plugin_paths", "plugins_dir": "plugin_paths", "module_paths": "plugin_paths",
+        "admin_jids": "admins",
+    ]
 }
 
 public enum EditDistance {
