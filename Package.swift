@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // Lua 5.1–5.4 front end: knows nothing of Prosody.
@@ -55,10 +56,14 @@ let package = Package(
         .testTarget(name: "JitsiTokenTests", dependencies: ["JitsiToken",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto")]),
-        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "ProsodyConfig"]),
-        .testTarget(name: "DeploymentFilesTests", dependencies: ["DeploymentFiles"]),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "ProsodyConfig", "LuaSyntax", "DeploymentFiles",
+            .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "DeploymentFilesTests", dependencies: ["DeploymentFiles",
+            .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PasteAnalysisTests", dependencies: ["PasteAnalysis", "Doctor", "ProsodyConfig"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Doctor"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Doctor", "ProsodyConfig", "LuaSyntax"]),
         // End-to-end: every samples/<name>/ against its expected/ outputs, in every format.
         .testTarget(name: "GoldenTests", dependencies: ["Reporting", "Doctor", "ProsodyConfig"]),
     ]

@@ -1,3 +1,5 @@
+import Foundation
+import DeploymentFiles
 import ProsodyConfig
 
 /// Which Prosody the rules should assume (version-dependent rules read it).
@@ -18,6 +20,12 @@ public struct AnalysisContext: Sendable {
     public var fileFacts: [String: FileFacts] = [:]
     /// Honour `-- prosody-doctor: ignore[...]` comments (off with `--ignore-inline`).
     public var inlineSuppressions: Bool = true
+    /// Per-run memo of derived facts; copies of a context share it, which is safe
+    /// because the inputs are never changed after the run starts.
+    let derived = DerivedFacts()
+    /// The files around Prosody (jicofo, config.js, nginx, certificates) when they were read;
+    /// nil when only the Prosody config is checked (cross-file rules then say nothing).
+    public var deployment: DeploymentSnapshot? = nil
 
     public init(configuration: ProsodyConfiguration?, sources: SourceFiles = SourceFiles(),
                 prosodyRelease: ProsodyRelease = .v0_12, isJitsi: Bool? = nil) {
@@ -25,6 +33,31 @@ public struct AnalysisContext: Sendable {
         self.sources = sources
         self.prosodyRelease = prosodyRelease
         self.isJitsi = isJitsi ?? configuration.map(JitsiDeployment.looksLikeJitsi) ?? false
+    }
+}
+
+/// Facts several rules derive from the same context, computed once per run.
+final class DerivedFacts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var jitsiLayout: JitsiLayout??
+
+    func jitsiLayout(_ make: () -> JitsiLayout?) -> JitsiLayout? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = jitsiLayout { return cached }
+        let value = make()
+        jitsiLayout = .some(value)
+        return value
+    }
+}
+
+extension AnalysisContext {
+    /// The Jitsi layout (token hosts, main MUC, module sets), or nil when the config is not Jitsi.
+    public var jitsiLayout: JitsiLayout? {
+        derived.jitsiLayout {
+            guard isJitsi, let configuration else { return nil }
+            return JitsiLayout(configuration)
+        }
     }
 }
 

@@ -38,6 +38,18 @@ public struct RuleDescription: Sendable, Codable {
         public var files: [String: String]?
         public var also: [String]?
         public var note: String?
+        /// Files around Prosody for cross-file rules (rules/deployment.yml).
+        public var deployment: DeploymentExample? = nil
+    }
+
+    /// jicofo/config.js/nginx snippets written next to the config, and the clock
+    /// certificate validity is judged against (ISO 8601, e.g. `2031-01-01T00:00:00Z`).
+    public struct DeploymentExample: Sendable, Codable {
+        public var jicofo: String?
+        public var properties: String?
+        public var configjs: String?
+        public var nginx: String?
+        public var now: String?
     }
 }
 

@@ -5,4 +5,7 @@ public enum RuleRegistry {
         + SuppressionRules.all
         + ProsodyctlParityRules.all
         + SecurityRules.all
+        + DeploymentRules.all
+        + JitsiTokenRules.all
+        + JitsiStructureRules.all
 }

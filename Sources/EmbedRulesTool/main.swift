@@ -40,6 +40,15 @@ struct Rule: Decodable {
         var files: [String: String]?
         var also: [String]?
         var note: String?
+        var deployment: DeploymentExample?
+    }
+
+    struct DeploymentExample: Decodable {
+        var jicofo: String?
+        var properties: String?
+        var configjs: String?
+        var nginx: String?
+        var now: String?
     }
 }
 
@@ -68,7 +77,10 @@ func example(_ e: Rule.Example) -> String {
     let files = e.files.map { dict in
         "[" + (dict.isEmpty ? ":" : dict.keys.sorted().map { "\(literal($0)): \(literal(dict[$0]!))" }.joined(separator: ", ")) + "]"
     } ?? "nil"
-    return "RuleDescription.Example(config: \(literal(e.config)), log: \(literal(e.log)), files: \(files), also: \(literal(e.also)), note: \(literal(e.note)))"
+    let deployment = e.deployment.map { d in
+        "RuleDescription.DeploymentExample(jicofo: \(literal(d.jicofo)), properties: \(literal(d.properties)), configjs: \(literal(d.configjs)), nginx: \(literal(d.nginx)), now: \(literal(d.now)))"
+    } ?? "nil"
+    return "RuleDescription.Example(config: \(literal(e.config)), log: \(literal(e.log)), files: \(files), also: \(literal(e.also)), note: \(literal(e.note)), deployment: \(deployment))"
 }
 
 func fail(_ message: String) -> Never {

@@ -7,7 +7,7 @@ struct ProsodyDoctor: ParsableCommand {
         commandName: "prosody-doctor",
         abstract: "Finds what is wrong in a Prosody (and Jitsi Meet) configuration and logs, and how to fix it.",
         version: "0.1.0",
-        subcommands: [CheckCommand.self, ConfigCommand.self, TokenCommand.self, LogsCommand.self, RedactCommand.self, RulesCommand.self, ExplainCommand.self,
+        subcommands: [CheckCommand.self, ConfigCommand.self, DiagnoseCommand.self, TokenCommand.self, LogsCommand.self, RedactCommand.self, RulesCommand.self, ExplainCommand.self,
                       ParseLuaCommand.self]
     )
 

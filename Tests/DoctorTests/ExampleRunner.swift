@@ -1,3 +1,4 @@
+import DeploymentFiles
 import Doctor
 import Foundation
 import ProsodyConfig
@@ -19,7 +20,31 @@ enum ExampleRunner {
         let main = directory.appendingPathComponent("prosody.cfg.lua")
         try Data((example.config ?? "").utf8).write(to: main)
         let loaded = ConfigLoader().load(path: main.path)
-        let context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources)
+        var context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources)
+        if let deployment = example.deployment {
+            context.deployment = try snapshot(deployment, in: directory, configuration: loaded.configuration)
+        }
         return engine.run(context)
+    }
+
+    /// Cross-file examples (rules/deployment.yml): the jicofo/config.js/nginx snippets
+    /// become files beside the config, certificates are read from the `ssl` paths.
+    static func snapshot(_ example: RuleDescription.DeploymentExample, in directory: URL,
+                         configuration: ProsodyConfiguration?) throws -> DeploymentSnapshot {
+        func write(_ text: String?, _ name: String) throws -> String? {
+            guard let text else { return nil }
+            let url = directory.appendingPathComponent(name)
+            try Data(text.utf8).write(to: url)
+            return url.path
+        }
+        let files = DiscoveredFiles(root: directory.path,
+                                    jicofoConf: try write(example.jicofo, "jicofo.conf"),
+                                    jicofoProperties: try write(example.properties, "sip-communicator.properties"),
+                                    configJS: try write(example.configjs, "meet.example.com-config.js").map { [$0] } ?? [],
+                                    nginxSites: try write(example.nginx, "meet.example.com.conf").map { [$0] } ?? [])
+        let now = example.now.flatMap { ISO8601DateFormatter().date(from: $0) } ?? Date()
+        return DeploymentSnapshot.load(files: files,
+                                       certificatePaths: configuration.map(CertificateReferences.paths(in:)) ?? [],
+                                       now: now)
     }
 }

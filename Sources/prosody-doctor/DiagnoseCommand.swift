@@ -1,0 +1,107 @@
+import ArgumentParser
+import Doctor
+import Foundation
+import PasteAnalysis
+import ProsodyConfig
+import Reporting
+
+struct DiagnoseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diagnose",
+        abstract: "One-shot diagnosis: of this server (no argument), of a copied tree (--root), or of a pasted blob (FILE or -).",
+        discussion: """
+        With a FILE or -, the input is a paste that may mix config, log, `prosodyctl about`
+        output and prose: each part is analysed and every finding points at the line of the
+        paste. The report lists root causes first, each with the findings it explains,
+        then the rest by severity. Use --format markdown for a reply to paste into a forum.
+        """
+    )
+
+    @Argument(help: "A pasted blob (file, or - for standard input). Without it, the installation is discovered.")
+    var paste: String?
+
+    @Option(help: "Run the discovery under this directory instead of / (for copied trees).")
+    var root: String?
+
+    @OptionGroup var output: OutputOptions
+
+    @Option(name: .customLong("prosody-version"), help: "Prosody release (default: read from the paste or the installation, else 0.12).")
+    var prosodyRelease: ProsodyRelease?
+
+    func run() throws {
+        let resolvedFormat = try output.resolvedFormat(project: ProjectConfiguration())
+        let result: DiagnosisInput
+        if let paste {
+            result = try PasteDiagnosis.load(paste, release: prosodyRelease)
+        } else {
+            throw ValidationError("installation discovery is not available in this build; pass a pasted blob (FILE or -)")
+        }
+        let findings = Engine().run(result.context)
+        let report = Report(findings: findings, sources: result.context.sources, files: result.files)
+        let diagnosis = Diagnosis(findings: findings)
+        print(DiagnosisReporter(format: resolvedFormat, color: output.useColor && resolvedFormat == .text)
+            .render(diagnosis, report: report, header: result.notes), terminator: "")
+        for (extraFormat, path) in try output.extraOutputs() {
+            try writeAtomically(DiagnosisReporter(format: extraFormat).render(diagnosis, report: report, header: result.notes), to: path)
+        }
+        throw ExitCode(exitStatus(for: findings, failLevel: .error))
+    }
+}
+
+struct DiagnosisInput {
+    var context: AnalysisContext
+    var files: [String]
+    var notes: [String]
+}
+
+enum PasteDiagnosis {
+    /// Rules about files on disk mean nothing for a paste: its Includes are not there.
+    static let diskRules: Set<String> = ["CFG101", "CFG102", "CFG111"]
+
+    static func load(_ path: String, release: ProsodyRelease?) throws -> DiagnosisInput {
+        let data: Data
+        let name: String
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+            name = "paste"
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw UserFacingError(message: "\(path): cannot read", status: ExitStatus.unreadable)
+            }
+            data = contents
+            name = path
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let split = PasteSplitter.split(text)
+        var notes: [String] = []
+        let kinds = split.segments.map(\.kind)
+        notes.append("Read \(name): " + [PasteLineKind.config, .log, .prosodyctl, .prose].compactMap { kind in
+            let count = split.segments.filter { $0.kind == kind }.reduce(0) { $0 + $1.lines.count }
+            return kinds.contains(kind) ? "\(count) \(kind.rawValue) line\(count == 1 ? "" : "s")" : nil
+        }.joined(separator: ", ") + ".")
+        var releaseToUse = release ?? .v0_12
+        if let version = split.prosodyVersion {
+            notes.append("The paste names Prosody \(version).")
+            if release == nil { releaseToUse = Self.release(for: version) }
+        }
+        let loaded = ConfigLoader(environment: [:]).load(bytes: Array(split.configText.utf8), fileName: name)
+        var configuration = loaded.configuration
+        configuration.problems.removeAll { problem in
+            if case .includeNotFound = problem.kind { return true }
+            if case .includeCycle = problem.kind { return true }
+            return false
+        }
+        // Findings quote the paste's own lines, so excerpts show what the user pasted.
+        var sources = loaded.sources
+        sources.texts[name] = Array(data)
+        let context = AnalysisContext(configuration: split.hasConfig ? configuration : nil, sources: sources,
+                                      prosodyRelease: releaseToUse)
+        return DiagnosisInput(context: context, files: [name], notes: notes)
+    }
+
+    static func release(for version: String) -> ProsodyRelease {
+        if version.hasPrefix("0.11") || version.hasPrefix("0.10") || version.hasPrefix("0.9") { return .v0_11 }
+        if version.hasPrefix("0.12") || version.hasPrefix("trunk") { return .v0_12 }
+        return .v13
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class DeploymentFilesPlaceholderTests: XCTestCase { func testBuilds() {} }
