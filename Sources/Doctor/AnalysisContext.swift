@@ -16,6 +16,8 @@ public struct AnalysisContext: Sendable {
     public var prosodyRelease: ProsodyRelease
     /// True when the config looks like a Jitsi Meet deployment (or the user said so).
     public var isJitsi: Bool
+    /// Permission facts of the loaded files, filled by the CLI (`FileFacts.gather`); empty when unknown.
+    public var fileFacts: [String: FileFacts] = [:]
     /// Honour `-- prosody-doctor: ignore[...]` comments (off with `--ignore-inline`).
     public var inlineSuppressions: Bool = true
     /// Per-run memo of derived facts; copies of a context share it, which is safe

@@ -3,6 +3,8 @@ public enum RuleRegistry {
     public static let all: [RuleImplementation] =
         StructureRules.all
         + SuppressionRules.all
+        + ProsodyctlParityRules.all
+        + SecurityRules.all
         + DeploymentRules.all
         + JitsiTokenRules.all
         + JitsiStructureRules.all

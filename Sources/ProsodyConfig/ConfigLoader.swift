@@ -204,7 +204,7 @@ struct ValueConverter {
         case .table(let t):
             let id = ObjectIdentifier(t)
             if ancestors.contains(id) { return .dynamic(reason: "<cycle>") }
-            if depth > 100 { return .dynamic(reason: "table nested too deeply") }
+            if depth > 260 { return .dynamic(reason: "table nested too deeply") }
             ancestors.insert(id)
             depth += 1
             defer { ancestors.remove(id); depth -= 1 }

@@ -84,7 +84,7 @@ struct EvaluatorSettings {
     /// Evaluation steps one loop (with everything it runs) may take before it is stopped.
     var maxLoopSteps = 200_000
     var maxCallDepth = 100
-    var maxExpressionDepth = 150
+    var maxExpressionDepth = 260
     var maxIncludeDepth = 40
     var stepBudget = 2_000_000
 }
@@ -897,27 +897,34 @@ final class Evaluator {
 
     // MARK: Operators
 
+    /// Evaluates a binary expression; left-associative chains (`1 + 2 + ... + n`, `a or b or c`)
+    /// are walked iteratively so long chains need no deep recursion.
     func binary(_ op: BinaryOperator, _ lE: LuaExpr, _ rE: LuaExpr, scope: Scope, env: FileEnv, whole: LuaExpr) throws -> LuaValue {
-        let at = SourceLocation(file: env.file, range: SourceRange(start: lE.range.end, end: rE.range.start))
-        switch op {
-        case .and:
-            let l = try evalExpr(lE, scope: scope, env: env)
-            guard let t = l.truthy else { return l }
-            if !t { return l }
-            return try evalExpr(rE, scope: scope, env: env)
-        case .or:
-            let l = try evalExpr(lE, scope: scope, env: env)
-            guard let t = l.truthy else { return l }
-            if t { return l }
-            return try evalExpr(rE, scope: scope, env: env)
-        default: break
+        var spine: [(op: BinaryOperator, left: LuaExpr, right: LuaExpr)] = [(op, lE, rE)]
+        var leftmost = lE
+        while case .binary(let innerOp, let l, let r) = leftmost.kind {
+            spine.append((innerOp, l, r))
+            leftmost = l
         }
-        let l = try evalExpr(lE, scope: scope, env: env)
-        let r = try evalExpr(rE, scope: scope, env: env)
-        if case .dynamic = l { return l }
-        if case .dynamic = r { return r }
-        let lDesc = describe(lE, scope: scope), rDesc = describe(rE, scope: scope)
-        return try LuaOps.binary(op, l, r, at: at, lDesc: lDesc, rDesc: rDesc)
+        var value = try evalExpr(leftmost, scope: scope, env: env)
+        for (op, leftE, rightE) in spine.reversed() {
+            try tick(loc(rightE.range, env))
+            switch op {
+            case .and:
+                guard let t = value.truthy else { continue }
+                if t { value = try evalExpr(rightE, scope: scope, env: env) }
+            case .or:
+                guard let t = value.truthy else { continue }
+                if !t { value = try evalExpr(rightE, scope: scope, env: env) }
+            default:
+                let r = try evalExpr(rightE, scope: scope, env: env)
+                if case .dynamic = value { continue }
+                if case .dynamic = r { value = r; continue }
+                let at = SourceLocation(file: env.file, range: SourceRange(start: leftE.range.end, end: rightE.range.start))
+                value = try LuaOps.binary(op, value, r, at: at, lDesc: describe(leftE, scope: scope), rDesc: describe(rightE, scope: scope))
+            }
+        }
+        return value
     }
 
     func unary(_ op: UnaryOperator, _ v: LuaValue, at: SourceLocation, description: String?) throws -> LuaValue {

@@ -126,3 +126,23 @@ final class ProblemTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 60)
     }
 }
+
+final class NestingTests: XCTestCase {
+    /// Lua accepts ~200 nested table constructors; so must we (and render them).
+    func testDeepButLegalNesting() {
+        let depth = 190
+        let text = "a = " + String(repeating: "{", count: depth) + String(repeating: "}", count: depth) + "\nb = 1\n"
+        let c = load(text)
+        XCTAssertEqual(c.value("*", "b"), .integer(1))
+        var v = c.value("*", "a")
+        var levels = 0
+        while let t = v?.tableValue {
+            levels += 1
+            v = t.entries.first?.value
+        }
+        XCTAssertEqual(levels, depth)
+        let json = ConfigurationJSON.render(c, style: .oracle)
+        XCTAssertFalse(json.contains("<dynamic>"))
+        XCTAssertEqual(json.components(separatedBy: "[\n").count - 1, depth - 1 + 2, "the nested arrays plus files and sections")
+    }
+}

@@ -227,3 +227,16 @@ final class ValueTests: XCTestCase {
         XCTAssertEqual(c.value("*", "after"), .integer(1))
     }
 }
+
+final class ChainTests: XCTestCase {
+    func testLongLeftAssociativeChains() {
+        let sum = "s = 1" + String(repeating: " + 1", count: 900)
+        let ors = "o = nil" + String(repeating: " or nil", count: 900) + " or 'last'"
+        let c = load(sum + "\n" + ors + "\nd = os.getenv('X') or 'y'\ne = false and undefined_thing\n")
+        XCTAssertEqual(c.value("*", "s"), .integer(901))
+        XCTAssertEqual(c.value("*", "o"), .string("last"))
+        XCTAssertTrue(c.value("*", "d")?.isDynamic ?? false)
+        XCTAssertEqual(c.value("*", "e"), .boolean(false))
+        XCTAssertTrue(c.problems("bareIdentifierIsNil").isEmpty, "short-circuit: never evaluated")
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// What the CLI found out about a config file on disk (rules never read files).
+/// Filled by the caller into `AnalysisContext.fileFacts`, keyed by the same path the
+/// loader uses in `SourceLocation.file`.
+public struct FileFacts: Sendable, Hashable {
+    /// Permission bits (`st_mode & 0o7777`).
+    public var mode: UInt16
+    /// Owner and group ids, when known.
+    public var ownerID: UInt32?
+    public var groupID: UInt32?
+
+    public init(mode: UInt16, ownerID: UInt32? = nil, groupID: UInt32? = nil) {
+        self.mode = mode
+        self.ownerID = ownerID
+        self.groupID = groupID
+    }
+
+    public var isWorldReadable: Bool { mode & 0o004 != 0 }
+    public var isWorldWritable: Bool { mode & 0o002 != 0 }
+    public var isGroupWritable: Bool { mode & 0o020 != 0 }
+
+    /// The mode as `0644`.
+    public var octal: String {
+        let digits = String(mode & 0o7777, radix: 8)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    /// For the CLI: stat every path (files that cannot be stat'ed are left out).
+    public static func gather(for paths: [String]) -> [String: FileFacts] {
+        var facts: [String: FileFacts] = [:]
+        for path in paths {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                  let permissions = attributes[.posixPermissions] as? NSNumber else { continue }
+            facts[path] = FileFacts(mode: UInt16(truncating: permissions),
+                                    ownerID: (attributes[.ownerAccountID] as? NSNumber).map { UInt32(truncating: $0) },
+                                    groupID: (attributes[.groupOwnerAccountID] as? NSNumber).map { UInt32(truncating: $0) })
+        }
+        return facts
+    }
+}
