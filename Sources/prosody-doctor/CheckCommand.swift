@@ -53,6 +53,7 @@ struct CheckCommand: ParsableCommand {
             var context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources,
                                           prosodyRelease: release, isJitsi: selection.jitsi ?? project.jitsi)
             context.inlineSuppressions = !selection.ignoreInline
+            if path != "-" { context.fileFacts = FileFacts.gather(for: loaded.configuration.files) }
             findings += Engine().run(context, filter: filter)
             sources.texts.merge(loaded.sources.texts) { a, _ in a }
             files += loaded.configuration.files

@@ -81,6 +81,7 @@ enum InstallationDiagnosis {
         let snapshot = DeploymentSnapshot.load(files: discovered,
                                                certificatePaths: CertificateReferences.paths(in: loaded.configuration))
         context.deployment = snapshot
+        context.fileFacts = FileFacts.gather(for: loaded.configuration.files)
         notes += snapshot.summary
         // The other files' texts, so findings on them show their lines (secrets masked on output).
         let others = [discovered.jicofoConf, discovered.jicofoProperties, discovered.jicofoEnvironment].compactMap { $0 }
