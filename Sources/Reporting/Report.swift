@@ -55,3 +55,30 @@ public enum Reporter {
         }
     }
 }
+
+extension Report {
+    /// The same report with file paths under `directory` shown relative to it, as a
+    /// user who typed a relative path expects (the loader works with absolute paths).
+    public func displayingPaths(relativeTo directory: String) -> Report {
+        let base = directory.hasSuffix("/") ? directory : directory + "/"
+        func display(_ path: String) -> String { path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path }
+        func display(_ location: SourceLocation) -> SourceLocation {
+            SourceLocation(file: display(location.file), range: location.range)
+        }
+        var copy = self
+        copy.findings = findings.map { finding in
+            var f = finding
+            f.message = f.message.replacingOccurrences(of: base, with: "")
+            f.location = f.location.map(display)
+            f.related = f.related.map { RelatedLocation(display($0.location), note: $0.note) }
+            if var fix = f.fix {
+                fix.edits = fix.edits.map { TextEdit(location: display($0.location), replacement: $0.replacement) }
+                f.fix = fix
+            }
+            return f
+        }
+        copy.sources = SourceFiles(texts: Dictionary(sources.texts.map { (display($0.key), $0.value) }) { a, _ in a })
+        copy.files = files.map(display)
+        return copy
+    }
+}

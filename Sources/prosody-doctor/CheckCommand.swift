@@ -67,6 +67,7 @@ struct CheckCommand: ParsableCommand {
         if let accepted { findings = accepted.newFindings(findings, sources: sources) }
 
         let report = Report(findings: findings, sources: sources, files: files)
+            .displayingPaths(relativeTo: FileManager.default.currentDirectoryPath)
         print(Reporter.render(report, format: format, color: output.useColor && format == .text), terminator: "")
         for (extraFormat, path) in extraOutputs {
             try writeAtomically(Reporter.render(report, format: extraFormat), to: path)

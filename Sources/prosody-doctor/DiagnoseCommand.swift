@@ -40,7 +40,8 @@ struct DiagnoseCommand: ParsableCommand {
         }
         let findings = Engine().run(result.context)
         let report = Report(findings: findings, sources: result.context.sources, files: result.files)
-        let diagnosis = Diagnosis(findings: findings)
+            .displayingPaths(relativeTo: FileManager.default.currentDirectoryPath)
+        let diagnosis = Diagnosis(findings: report.findings)
         print(DiagnosisReporter(format: resolvedFormat, color: output.useColor && resolvedFormat == .text)
             .render(diagnosis, report: report, header: result.notes), terminator: "")
         for (extraFormat, path) in try output.extraOutputs() {

@@ -25,6 +25,7 @@ final class SampleGoldenTests: XCTestCase {
         let loaded = ConfigLoader(environment: [:]).load(path: "samples/\(sample)/prosody.cfg.lua")
         let context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources)
         let report = Report(findings: Engine().run(context), sources: loaded.sources, files: loaded.configuration.files)
+            .displayingPaths(relativeTo: Self.root.path)
         switch format {
         case .sarif: return SARIFReporter(rootDirectory: Self.root.path).render(report)
             .replacingOccurrences(of: Self.root.absoluteString, with: "file:///ROOT/")
