@@ -15,7 +15,7 @@ CONFORMANCE_PACKAGES := prosody lua5.4 python3
 
 export SHARED BIN
 
-.PHONY: all build demo test conformance bench install deps conformance-deps clean help
+.PHONY: all build demo test conformance bench install deps conformance-deps clean help man completions
 
 all: build
 
@@ -69,9 +69,27 @@ conformance: conformance-deps build
 bench: conformance-deps build
 	bash scripts/bench.sh
 
-install: build
-	install -d $(DESTDIR)$(PREFIX)/bin
+install: build completions man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/prosody-doctor
+	install -m 644 .build/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 .build/completions/prosody-doctor.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/prosody-doctor
+	install -m 644 .build/completions/_prosody-doctor $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_prosody-doctor
+	install -m 644 .build/completions/prosody-doctor.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/prosody-doctor.fish
+
+# Shell completions and man pages are generated from the CLI definition itself.
+completions: build
+	mkdir -p .build/completions
+	$(BIN) --generate-completion-script bash > .build/completions/prosody-doctor.bash
+	$(BIN) --generate-completion-script zsh > .build/completions/_prosody-doctor
+	$(BIN) --generate-completion-script fish > .build/completions/prosody-doctor.fish
+
+man: build
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual --multi-page
+	mkdir -p .build/man
+	cp .build/plugins/GenerateManual/outputs/prosody-doctor/*.1 .build/man/
 
 clean:
 	rm -rf .build

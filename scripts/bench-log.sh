@@ -7,7 +7,7 @@ ROOT=$(git rev-parse --show-toplevel)
 cd "$ROOT"
 SHARED=${SHARED:-$ROOT/../shared}
 BIN=${BIN:-.build/release/prosody-doctor}
-SIZE=${1:-300M}
+SIZE=${1:-${BENCH_LOG_SIZE:-1G}}
 RUNS=${RUNS:-3}
 SIGS=${SIGS:-$ROOT/rules/log-signatures.yml}
 OUT=.build/bench
@@ -44,6 +44,9 @@ row() {  # label, "wall cpu"
 }
 
 printf '%-46s %7s %7s %7s %7s\n' "$(echo "$BYTES/1000000" | bc) MB, best of $RUNS" "wall s" "MB/s" "cpu s" "MB/s"
+WCL=$(measure wc -l "$LOG");                                       row "wc -l" "$WCL"
+PAT5='Session token|Error verifying token|Unable to load module|Traceback|certificate'
+GREP5=$(measure env LC_ALL=C grep -cE "$PAT5" "$LOG");             row "LC_ALL=C grep -cE (5 patterns)" "$GREP5"
 GREP=$(measure grep -c 'Session token' "$LOG");                  row "grep -c 'Session token'" "$GREP"
 CGREP=$(measure env LC_ALL=C grep -c 'Session token' "$LOG");    row "LC_ALL=C grep -c 'Session token'" "$CGREP"
 EGREP=$(measure grep -c 'error' "$LOG");                          row "grep -c 'error' (research anchor pattern)" "$EGREP"
@@ -64,3 +67,7 @@ echo "(>1: prosody-doctor is faster)"
 echo
 "$BIN" logs --count --facts --signatures "$SIGS" "$LOG"
 echo "grep -c 'Session token': $(grep -c 'Session token' "$LOG")"
+echo "facts json pass vs grep -cE (5 patterns): wall $(ratio "$GREP5" "$FACTS1")x single-threaded, $(ratio "$GREP5" "$FACTS")x threaded"
+echo "read + classify vs wc -l:             wall $(ratio "$WCL" "$COUNT")x"
+peak=$( { /usr/bin/time -f '%M' "$BIN" logs --facts --count --threads 1 --signatures "$SIGS" "$LOG" > /dev/null; } 2>&1 | tail -1 )
+echo "peak memory of the facts pass: $((peak / 1024)) MiB (maximum resident set; the file is memory-mapped)"
