@@ -4,7 +4,19 @@ import Glibc
 import Musl
 #endif
 
-/// Entry point of the Lua front end.
+/// Entry point of the Lua front end: a byte-level Lua 5.4 lexer (5.1–5.3 code is a
+/// subset) and a recursive-descent parser that mirrors luac 5.4.4's checks, so that the
+/// first error has luac's wording and line (`luac5.4 -p`), including its semantic checks
+/// (goto/labels, `<const>`/`<close>`, 200 locals, 255 registers, "C stack overflow" at
+/// luac's nesting depth).
+///
+/// Error recovery: after an error the parser records it and resumes at the first token,
+/// after the start of the broken top-level statement, that is either the first token of
+/// a line at column 1 and can start a statement (a name, `local`, `function`, `if`, `for`,
+/// `while`, `do`, `return`, `repeat`, `goto`, `::`), or a `VirtualHost`/`Host`/`Component`/
+/// `Include` name at any column. That point may lie before the error (e.g. the
+/// `VirtualHost` line swallowed by an unclosed `ssl = {`). The skipped stretch becomes one
+/// `.invalid` statement; later statements are parsed at top level.
 public enum LuaParser {
     /// Parsing options.
     public struct Options: Sendable, Hashable {
