@@ -4,7 +4,19 @@ import Glibc
 import Musl
 #endif
 
-/// Entry point of the Lua front end.
+/// Entry point of the Lua front end: a byte-level Lua 5.4 lexer (5.1–5.3 code is a
+/// subset) and a recursive-descent parser that mirrors luac 5.4.4's checks, so that the
+/// first error has luac's wording and line (`luac5.4 -p`), including its semantic checks
+/// (goto/labels, `<const>`/`<close>`, 200 locals, 255 registers, "C stack overflow" at
+/// luac's nesting depth).
+///
+/// Error recovery: after an error the parser records it and resumes at the first token,
+/// after the start of the broken top-level statement, that is either the first token of
+/// a line at column 1 and can start a statement (a name, `local`, `function`, `if`, `for`,
+/// `while`, `do`, `return`, `repeat`, `goto`, `::`), or a `VirtualHost`/`Host`/`Component`/
+/// `Include` name at any column. That point may lie before the error (e.g. the
+/// `VirtualHost` line swallowed by an unclosed `ssl = {`). The skipped stretch becomes one
+/// `.invalid` statement; later statements are parsed at top level.
 public enum LuaParser {
     /// Parsing options.
     public struct Options: Sendable, Hashable {
@@ -102,6 +114,8 @@ struct ParseFailure: Error {
 private struct VarDesc {
     var name: String
     var readonly: Bool
+    /// False for compile-time constants (`local x <const> = 1`), which take no register.
+    var usesRegister = true
 }
 
 private struct BlockCnt {
@@ -121,6 +135,9 @@ private final class FuncState {
     let parent: FuncState?
     var vars: [VarDesc] = []
     var nactvar = 0
+    /// Registers held by active locals, and a lower bound of luac's `freereg`.
+    var nactRegs = 0
+    var freeReg = 0
     var blocks: [BlockCnt] = []
     var isVararg: Bool
     let firstLabel: Int
@@ -283,6 +300,8 @@ struct Parser {
         fs.blocks = [mainBlock]
         if fs.vars.count > snapshot.vars { fs.vars.removeLast(fs.vars.count - snapshot.vars) }
         fs.nactvar = min(snapshot.nactvar, fs.vars.count)
+        fs.nactRegs = fs.vars[0..<fs.nactvar].reduce(0) { $0 + ($1.usesRegister ? 1 : 0) }
+        fs.freeReg = fs.nactRegs
         if labels.count > snapshot.labels { labels.removeLast(labels.count - snapshot.labels) }
         if gotos.count > snapshot.gotos { gotos.removeLast(gotos.count - snapshot.gotos) }
         level = 0
@@ -420,6 +439,48 @@ struct Parser {
 
     // MARK: - Scopes, labels and gotos (luac's semantic checks)
 
+    /// `adjustlocalvars`: the next `n` declared locals become active.
+    private mutating func activate(_ n: Int) {
+        var i = fs.nactvar
+        while i < fs.nactvar + n && i < fs.vars.count {
+            if fs.vars[i].usesRegister { fs.nactRegs += 1 }
+            i += 1
+        }
+        fs.nactvar += n
+    }
+
+    /// `luaK_reserveregs` / `luaK_checkstack` with luac's 255-register limit. The parser
+    /// tracks a lower bound of luac's register use (locals, call frames, list values), so
+    /// this never fires where luac would accept.
+    private mutating func reserve(_ n: Int, keep: Bool = true) throws {
+        let newStack = fs.freeReg + n
+        if newStack >= 255 { throw fail("function or expression needs too many registers") }
+        if keep { fs.freeReg = newStack }
+    }
+
+    private func isMultRet(_ e: Expression) -> Bool {
+        switch e.kind {
+        case .call, .methodCall, .vararg: return true
+        default: return false
+        }
+    }
+
+    private func isVararg(_ e: Expression) -> Bool {
+        if case .vararg = e.kind { return true }
+        return false
+    }
+
+    /// luac's `adjust_assign` for `nvars` targets and the expressions read.
+    private mutating func adjustAssign(nvars: Int, _ exps: [Expression]) throws {
+        let needed = nvars - exps.count
+        if let last = exps.last, isMultRet(last) {
+            if isVararg(last) { try reserve(1) }
+        } else if !exps.isEmpty {
+            try reserve(1)
+        }
+        if needed > 0 { try reserve(needed) } else { fs.freeReg += needed }
+    }
+
     private mutating func enterBlock(isLoop: Bool) {
         fs.blocks.append(BlockCnt(nactvar: fs.nactvar, firstLabel: labels.count, firstGoto: gotos.count, isLoop: isLoop))
     }
@@ -427,7 +488,10 @@ struct Parser {
     private mutating func leaveBlock() throws {
         let bl = fs.blocks[fs.blocks.count - 1]
         let removed = fs.nactvar - bl.nactvar
-        if removed > 0 { fs.vars.removeLast(min(removed, fs.vars.count)) }
+        if removed > 0 {
+            for i in bl.nactvar..<min(fs.nactvar, fs.vars.count) where fs.vars[i].usesRegister { fs.nactRegs -= 1 }
+            fs.vars.removeLast(min(removed, fs.vars.count))
+        }
         fs.nactvar = bl.nactvar
         if bl.isLoop { try createLabel("break", line: 0, last: false) }
         if labels.count > bl.firstLabel { labels.removeLast(labels.count - bl.firstLabel) }
@@ -528,6 +592,8 @@ struct Parser {
         let line = curLine
         try enterLevel()
         defer { level -= 1 }
+        fs.freeReg = fs.nactRegs
+        defer { fs.freeReg = fs.nactRegs }
         let start = cur.range.start
         switch cur.kind {
         case .char(0x3B): // ';'
@@ -593,7 +659,7 @@ struct Parser {
             if try testNext(.kwFunction) {
                 let name = try checkName()
                 try newLocalVar(name.name)
-                fs.nactvar += 1
+                activate(1)
                 let body = try funcBody(isMethod: false, line: curLine, start: cur.range.start)
                 out.append(Statement(.localFunction(name: name, body: body), range: range(from: start)))
             } else {
@@ -608,6 +674,9 @@ struct Parser {
             var values: [Expression] = []
             if !blockFollow(withUntil: true) && cur.kind != .char(0x3B) {
                 values = try exprList()
+                if let last = values.last {
+                    if isVararg(last) { try reserve(1) } else if values.count > 1 && !isMultRet(last) { try reserve(1) }
+                }
             }
             _ = try testNext(.char(0x3B))
             out.append(Statement(.returnStatement(values), range: range(from: start)))
@@ -660,11 +729,14 @@ struct Parser {
             try newLocalVar(v.name)
             try advance()
             let from = try expr()
+            try reserve(1)
             try checkNext(.char(0x2C))
             let limit = try expr()
+            try reserve(1)
             var step: Expression? = nil
             if try testNext(.char(0x2C)) { step = try expr() }
-            fs.nactvar += 3
+            try reserve(1)
+            activate(3)
             let body = try forBody(nvars: 1)
             try checkMatch(.kwEnd, .kwFor, line)
             stmt = Statement(.numericFor(variable: v, start: from, limit: limit, step: step, body: body),
@@ -680,7 +752,9 @@ struct Parser {
             }
             try checkNext(.kwIn)
             let exps = try exprList()
-            fs.nactvar += 4
+            try adjustAssign(nvars: 4, exps)
+            activate(4)
+            try reserve(3, keep: false)
             let body = try forBody(nvars: names.count)
             try checkMatch(.kwEnd, .kwFor, line)
             stmt = Statement(.genericFor(variables: names, expressions: exps, body: body), range: range(from: start))
@@ -694,7 +768,8 @@ struct Parser {
     private mutating func forBody(nvars: Int) throws -> Block {
         try checkNext(.kwDo)
         enterBlock(isLoop: false)
-        fs.nactvar += nvars
+        activate(nvars)
+        try reserve(nvars)
         let b = try block()
         try leaveBlock()
         return b
@@ -724,7 +799,13 @@ struct Parser {
         } while try testNext(.char(0x2C))
         var values: [Expression] = []
         if try testNext(.char(0x3D)) { values = try exprList() }
-        fs.nactvar += names.count
+        if values.count == names.count, names.last?.attribute == "const" {
+            // Possibly a compile-time constant (no register); assume so (lower bound).
+            fs.vars[fs.vars.count - 1].usesRegister = false
+        } else {
+            try adjustAssign(nvars: names.count, values)
+        }
+        activate(names.count)
         return Statement(.local(names: names, values: values), range: range(from: start))
     }
 
@@ -754,6 +835,7 @@ struct Parser {
                 } else {
                     try checkNext(.char(0x3D))
                     let values = try exprList()
+                    if values.count != targets.count { try adjustAssign(nvars: targets.count, values) }
                     return Statement(.assignment(targets: targets, values: values), range: range(from: start))
                 }
             }
@@ -770,7 +852,7 @@ struct Parser {
         openFunction(line: line)
         if isMethod {
             try newLocalVar("self")
-            fs.nactvar += 1
+            activate(1)
         }
         try checkNext(.char(0x28))
         var params: [Identifier] = []
@@ -791,7 +873,8 @@ struct Parser {
             } while try !vararg && testNext(.char(0x2C))
         }
         fs.isVararg = vararg
-        fs.nactvar += params.count
+        activate(params.count)
+        fs.freeReg = fs.nactRegs
         try checkNext(.char(0x29))
         let bstart = cur.range.start
         var stmts: [Statement] = []
@@ -805,9 +888,13 @@ struct Parser {
 
     // MARK: - Expressions
 
+    /// `explist`: every value but the last goes to the next register when its comma is read.
     private mutating func exprList() throws -> [Expression] {
         var list = [try expr()]
-        while try testNext(.char(0x2C)) { list.append(try expr()) }
+        while try testNext(.char(0x2C)) {
+            try reserve(1)
+            list.append(try expr())
+        }
         return list
     }
 
@@ -857,6 +944,8 @@ struct Parser {
     private mutating func subExpr(_ limit: Int) throws -> Expression {
         try enterLevel()
         defer { level -= 1 }
+        let regs = fs.freeReg
+        defer { fs.freeReg = regs }
         let start = cur.range.start
         var left: Expression
         if let op = Parser.unaryOperator(cur.kind) {
@@ -925,6 +1014,7 @@ struct Parser {
     private mutating func suffixedExp() throws -> Expression {
         let start = cur.range.start
         let line = curLine
+        let regs = fs.freeReg
         var e = try primaryExp()
         var chain = 0
         while true {
@@ -942,10 +1032,16 @@ struct Parser {
             case .char(0x3A): // ':'
                 try advance()
                 let m = try checkName()
+                fs.freeReg = regs
+                try reserve(2)
                 let (args, style) = try funcArgs(line)
+                fs.freeReg = regs
                 e = Expression(.methodCall(e, method: m, arguments: args, style: style), range: range(from: start))
             case .char(0x28), .string, .char(0x7B):
+                fs.freeReg = regs
+                try reserve(1)
                 let (args, style) = try funcArgs(line)
+                fs.freeReg = regs
                 e = Expression(.call(e, arguments: args, style: style), range: range(from: start))
             default:
                 return e
@@ -961,7 +1057,9 @@ struct Parser {
             try advance()
             var args: [Expression] = []
             if cur.kind != .char(0x29) { args = try exprList() }
+            if let last = args.last, isVararg(last) { try reserve(1) }
             try checkMatch(.char(0x29), .char(0x28), line)
+            if let last = args.last, !isMultRet(last) { try reserve(1) }
             return (args, .parentheses)
         case .char(0x7B):
             return ([try constructor()], .tableArgument)
@@ -969,6 +1067,7 @@ struct Parser {
             let e = Expression(.string(LuaString(bytes: cur.stringValue ?? [], isLong: cur.longLevel != nil)),
                                range: cur.range)
             try advance()
+            try reserve(1)
             return ([e], .stringArgument)
         default:
             throw fail("function arguments expected")
@@ -978,13 +1077,29 @@ struct Parser {
     private mutating func constructor() throws -> Expression {
         let start = cur.range.start
         let line = curLine
-        try checkNext(.char(0x7B))
+        let regs = fs.freeReg
+        defer { fs.freeReg = regs }
+        try check(.char(0x7B))
+        try reserve(1) // the table
+        try advance()
         var fields: [TableField] = []
+        var toStore = 0 // list items not yet flushed (luac flushes every 50)
+        var pendingItem = false // the last field was a list item not yet in a register
         repeat {
             if cur.kind == .char(0x7D) { break }
-            fields.append(try field())
+            if pendingItem {
+                try reserve(1)
+                pendingItem = false
+                if toStore == 50 { fs.freeReg = regs + 1; toStore = 0 }
+            }
+            let f = try field()
+            if case .positional = f.kind { toStore += 1; pendingItem = true }
+            fields.append(f)
         } while try testNext(.char(0x2C)) || testNext(.char(0x3B))
         try checkMatch(.char(0x7D), .char(0x7B), line)
+        if toStore > 0, pendingItem, let last = fields.last, case .positional(let v) = last.kind {
+            if isVararg(v) { try reserve(1) } else if !isMultRet(v) { try reserve(1) }
+        }
         return Expression(.table(fields), range: range(from: start))
     }
 

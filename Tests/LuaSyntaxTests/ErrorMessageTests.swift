@@ -105,3 +105,48 @@ final class ErrorMessageTests: XCTestCase {
                        "attempt to assign to const variable 'b'")
     }
 }
+
+/// luac's 255-register limit, on the flat cases the parser models exactly
+/// (expected outputs captured from luac5.4 -p).
+final class RegisterLimitTests: XCTestCase {
+    private func ones(_ n: Int) -> String { Array(repeating: "1", count: n).joined(separator: ",") }
+    private func locals(_ n: Int) -> String { "local " + (0..<n).map { "v\($0)" }.joined(separator: ",") + "\n" }
+    private let msg = "function or expression needs too many registers"
+
+    private func check(_ src: String, _ expected: (Int, String)?, file: StaticString = #filePath, line: UInt = #line) {
+        let e = LuaParser.parse(src).errors.first
+        if let expected {
+            XCTAssertEqual(e?.line, expected.0, file: file, line: line)
+            XCTAssertEqual(e?.message, "\(msg) near \(expected.1)", file: file, line: line)
+        } else {
+            XCTAssertNil(e, e?.message ?? "", file: file, line: line)
+        }
+    }
+
+    func testCallArguments() {
+        check("f(\(ones(253)))", nil)
+        check("f(\(ones(254)))", (1, "<eof>"))
+        check("f(\(ones(254)))\nx = 1", (2, "'x'"))
+        check("f(\(ones(255)))", (1, "'1'"))
+        check("o:m(\(ones(252)))", nil)
+        check("o:m(\(ones(253)))", (1, "<eof>"))
+        check("f(\(ones(253)), ...)", (1, "')'"))
+        check("f(\(ones(254)), ...)", (1, "'...'"))
+        check("f(1, 2, g(\(ones(250))))", nil)
+        check("f(1, 2, g(\(ones(251))))", (1, "')'"))
+    }
+
+    func testListsAndLocals() {
+        check("return \(ones(254))", nil)
+        check("return \(ones(255))", (1, "<eof>"))
+        check("local x = \(ones(254))", nil)
+        check("local x = \(ones(255))", (1, "<eof>"))
+        check("x = \(ones(256))", (1, "'1'"))
+        check("local a, b, c = 1, 2 f(\(ones(251)))", (1, "<eof>"))
+        check("local a <const>, b <const> = 1, 2 f(\(ones(253)))", (1, "<eof>"))
+        check("for i = 1, 2 do f(\(ones(250))) end", (1, "'end'"))
+        check("for k, v in \(ones(254)) do end", nil)
+        check(locals(199) + "x = {\(ones(60))}", nil)
+        check(locals(199) + "f(" + (0..<60).map { "\($0 % 10)" }.joined(separator: ",") + ")", (2, "'5'"))
+    }
+}
