@@ -21,7 +21,7 @@ struct ParseLuaCommand: ParsableCommand {
                 failed = true
                 continue
             }
-            let result = LuaParser.parse([UInt8](data))
+            let result = LuaParser.parse([UInt8](data), options: .luac)
             if let error = result.errors.first {
                 print("\(file):\(error.line): \(error.message)")
                 failed = true
