@@ -51,8 +51,8 @@ build: deps
 
 demo: build
 	@echo
-	@echo "== prosody-doctor check samples/jitsi-token-seed/prosody.cfg.lua =="
-	@$(BIN) check --format text samples/jitsi-token-seed/prosody.cfg.lua; \
+	@echo "== prosody-doctor diagnose --root samples/jitsi-server-tree =="
+	@$(BIN) diagnose --root samples/jitsi-server-tree --format text; \
 	  status=$$?; echo "(exit status $$status: 1 means findings at or above --fail-on)"; \
 	  [ $$status -le 1 ]
 
