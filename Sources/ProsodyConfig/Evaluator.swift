@@ -1127,7 +1127,7 @@ final class Evaluator {
             try includeGlob(directory: dirPart.isEmpty ? env.directory : dir, glob: glob, pattern: pattern, at: at, env: env)
             return
         }
-        includeFile(Self.resolveRelative(parent: env.directory, path: pattern), at: at, env: env)
+        includeFile(Self.resolveRelative(parent: env.directory, path: pattern), pattern: pattern, at: at, env: env)
     }
 
     func includeGlob(directory: String, glob: String, pattern: String, at: SourceLocation, env: FileEnv) throws {
@@ -1145,7 +1145,7 @@ final class Evaluator {
             matched += 1
             // Prosody re-resolves each match against the including file's directory (which
             // doubles a relative directory part when the main path was relative, §0 item 5).
-            includeFile(Self.resolveRelative(parent: env.directory, path: directory + "/" + name), at: at, env: env)
+            includeFile(Self.resolveRelative(parent: env.directory, path: directory + "/" + name), pattern: pattern, at: at, env: env)
         }
         if matched == 0 {
             report(.includeNotFound(pattern: pattern),
@@ -1154,7 +1154,8 @@ final class Evaluator {
         }
     }
 
-    func includeFile(_ path: String, at: SourceLocation, env: FileEnv) {
+    /// `pattern`: the Include argument as written (for problems).
+    func includeFile(_ path: String, pattern: String, at: SourceLocation, env: FileEnv) {
         if includeStack.contains(path) || includeStack.contains(where: { Self.samePath($0, path) }) {
             report(.includeCycle(file: path), "Include cycle: \(path) is already being loaded (Prosody fails with a C stack overflow)",
                    at: at, fatal: true)
@@ -1166,7 +1167,7 @@ final class Evaluator {
         }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            report(.includeNotFound(pattern: path), "Error loading included \(path): \(path): No such file or directory",
+            report(.includeNotFound(pattern: pattern), "Error loading included \(path): \(path): No such file or directory",
                    at: at, fatal: true)
             return
         }
