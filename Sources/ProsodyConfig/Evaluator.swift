@@ -25,6 +25,8 @@ final class Scope {
     let parent: Scope?
     /// The variadic arguments of the enclosing function, when it has `...`.
     var varargs: [LuaValue]?
+    /// The outermost scope of a function body (or of a file's chunk).
+    var isFunctionRoot = false
     init(parent: Scope?) {
         self.parent = parent
         self.varargs = nil
@@ -33,6 +35,18 @@ final class Scope {
         var s: Scope? = self
         while let scope = s {
             if let b = scope.vars[name] { return b }
+            s = scope.parent
+        }
+        return nil
+    }
+    /// "local" when `name` is a local of the current function, "upvalue" when it is one of an
+    /// enclosing function, nil when it is not a local at all.
+    func kindOf(_ name: String) -> String? {
+        var s: Scope? = self
+        var crossed = false
+        while let scope = s {
+            if scope.vars[name] != nil { return crossed ? "upvalue" : "local" }
+            if scope.isFunctionRoot { crossed = true }
             s = scope.parent
         }
         return nil
@@ -619,7 +633,7 @@ final class Evaluator {
         case .namespace(let ns):
             dynamicProblem("assignment into the Lua library table '\(ns)'", at: at)
         default:
-            throw LuaError(message: "attempt to index a \(base.typeName) value\(description.map { " (\($0))" } ?? "")", location: at)
+            throw LuaError(message: "attempt to index a \(base.typeName) value\(LuaOps.describeSuffix(description))", location: at)
         }
     }
 
@@ -756,7 +770,7 @@ final class Evaluator {
     /// Lua 5.4's variable description in error messages (`global 'x'`, `local 'y'`, `field 'z'`).
     func describe(_ e: LuaExpr, scope: Scope) -> String? {
         switch e.kind {
-        case .name(let n): return scope.lookup(n) != nil ? "local '\(n)'" : "global '\(n)'"
+        case .name(let n): return "\(scope.kindOf(n) ?? "global") '\(n)'"
         case .index(_, let k, _):
             if case .string(let s) = k.kind { return "field '\(s.text)'" }
             return nil
@@ -846,7 +860,7 @@ final class Evaluator {
             if case .string(let k) = key { return .dynamic("\(r).\(k)") }
             return .dynamic(r)
         default:
-            throw LuaError(message: "attempt to index a \(base.typeName) value\(description.map { " (\($0))" } ?? "")", location: at)
+            throw LuaError(message: "attempt to index a \(base.typeName) value\(LuaOps.describeSuffix(description))", location: at)
         }
     }
 
@@ -943,12 +957,12 @@ final class Evaluator {
             return [.dynamic("\(r)(...)")]
         case .namespace(let ns):
             if ns == "_G" || ns == "string" || ns == "math" || ns == "table" {
-                throw LuaError(message: "attempt to call a table value\(description.map { " (\($0))" } ?? "")", location: at)
+                throw LuaError(message: "attempt to call a table value\(LuaOps.describeSuffix(description))", location: at)
             }
             dynamicProblem("call of \(ns)", at: at)
             return [.dynamic("\(ns)(...)")]
         default:
-            throw LuaError(message: "attempt to call a \(f.typeName) value\(description.map { " (\($0))" } ?? "")", location: at)
+            throw LuaError(message: "attempt to call a \(f.typeName) value\(LuaOps.describeSuffix(description))", location: at)
         }
     }
 
@@ -962,6 +976,7 @@ final class Evaluator {
                                location: at, problemKind: .evaluationLimit, prosodyWouldFail: false)
             }
             let scope = Scope(parent: captured)
+            scope.isFunctionRoot = true
             for (i, p) in body.parameters.enumerated() { scope.declare(p.name, i < args.count ? args[i] : .nil) }
             scope.varargs = body.isVariadic ? Array(args.dropFirst(body.parameters.count)) : []
             let flow = try execBlock(body.body, scope: scope, env: fenv, newScope: false)
