@@ -97,9 +97,9 @@ public struct ConfigLoader: Sendable {
     }
 
     /// Loads config text given directly (stdin); Includes resolve against `fileName`'s directory.
+    /// `fileName` may be synthetic, so its suffix is not checked (no `noParser` problem).
     public func load(bytes: [UInt8], fileName: String) -> LoadedConfiguration {
         let evaluator = makeEvaluator()
-        checkFormat(fileName, evaluator)
         evaluator.loadFile(path: fileName, bytes: bytes, includedFrom: nil)
         return finish(evaluator, mainFile: fileName)
     }
