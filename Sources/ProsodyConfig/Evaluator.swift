@@ -659,12 +659,32 @@ final class Evaluator {
         case .call(let fE, let argsE, _):
             try enter(e, env)
             defer { exprDepth -= 1 }
+            if let option = optionProxyTarget(fE, scope: scope, env: env) {
+                // Prosody 13: `modules_enabled { "x" }` appends to the section's own option.
+                let args = try evalList(argsE, scope: scope, env: env)
+                try appendToOption(option, args.first ?? .nil, at: loc(e.range, env), env: env)
+                return []
+            }
             let f = try evalExpr(fE, scope: scope, env: env, context: .callee)
             let args = try evalList(argsE, scope: scope, env: env)
             return try call(f, args, at: loc(e.range, env), env: env, description: describe(fE, scope: scope))
         case .methodCall(let objE, let method, let argsE, _):
             try enter(e, env)
             defer { exprDepth -= 1 }
+            if let option = optionProxyTarget(objE, scope: scope, env: env) {
+                // Prosody 13 option operations: opt:append{...}, opt:values().
+                let args = try evalList(argsE, scope: scope, env: env)
+                switch method.name {
+                case "append":
+                    try appendToOption(option, args.first ?? .nil, at: loc(e.range, env), env: env)
+                    return []
+                case "values":
+                    guard case .table(let t) = sections[env.currentHost]?.rawValue(option) ?? .nil else { return [.nil] }
+                    return [.function(LuaFunction(.sequence(SequenceState(t.arrayValuesInOrder))))]
+                default:
+                    throw LuaError(message: "Unknown config option operation: '\(method.name)'", location: loc(e.range, env))
+                }
+            }
             let obj = try evalExpr(objE, scope: scope, env: env, context: .indexBase)
             let f = try index(obj, .string(method.name), at: loc(e.range, env), description: describe(objE, scope: scope))
             let args = try evalList(argsE, scope: scope, env: env)
@@ -674,6 +694,38 @@ final class Evaluator {
         default:
             return [try evalExpr(e, scope: scope, env: env)]
         }
+    }
+
+    /// Prosody 13: a bare name that is a table option of the current section reads as an
+    /// option proxy; returns the option name when `e` is such a name.
+    func optionProxyTarget(_ e: LuaExpr, scope: Scope, env: FileEnv) -> String? {
+        guard settings.version == .v13, case .name(let name) = e.kind, scope.lookup(name) == nil,
+              env.raw[name] == nil, !name.hasPrefix("ENV_"),
+              case .table = sections[env.currentHost]?.rawValue(name) ?? .nil else { return nil }
+        return name
+    }
+
+    /// `opt:append{...}` / `opt {...}`: list items are appended, `key = value` pairs merged,
+    /// into a copy of the current section's own option (recorded as an assignment).
+    func appendToOption(_ name: String, _ arg: LuaValue, at: SourceLocation, env: FileEnv) throws {
+        guard case .table(let old) = sections[env.currentHost]?.rawValue(name) ?? .nil else { return }
+        guard case .table(let extra) = arg else {
+            if case .dynamic(let r) = arg { dynamicProblem("items appended to \(name) (\(r))", at: at); return }
+            throw LuaError(message: "bad argument #1 to 'append' (table expected, got \(arg.typeName))", location: at)
+        }
+        let merged = LuaTable()
+        for (k, v) in old.entries { merged[k] = v }
+        var next = merged.length + 1
+        for k in extra.pairsOrder {
+            if case .int(let i) = k, i >= 1, i <= extra.length {
+                merged[.int(next)] = extra[k]
+                next += 1
+            } else {
+                merged[k] = extra[k]
+            }
+        }
+        setOption(section: env.currentHost, key: name, value: .table(merged), location: at, valueRange: at.range,
+                  viaTableForm: false, bookkeeping: false, statementLine: at.line)
     }
 
     func enter(_ e: LuaExpr, _ env: FileEnv) throws {
@@ -1001,6 +1053,10 @@ final class Evaluator {
             return try componentOptions(name, arg, at: at, env: env)
         case .componentOptions(let name):
             return try componentOptions(name, args.first ?? .nil, at: at, env: env)
+        case .sequence(let state):
+            guard state.position < state.values.count else { return [.nil] }
+            state.position += 1
+            return [state.values[state.position - 1]]
         case .builtin(let b):
             return try callBuiltin(b, args, at: at, env: env)
         }

@@ -33,6 +33,14 @@ final class LuaTable {
 
     var entries: [(LuaKey, LuaValue)] { order.map { ($0, storage[$0]!) } }
 
+    /// Values at 1, 2, ... up to the first nil.
+    var arrayValuesInOrder: [LuaValue] {
+        var result: [LuaValue] = []
+        var i: Int64 = 1
+        while let v = storage[.int(i)] { result.append(v); i += 1 }
+        return result
+    }
+
     /// Iteration order like Lua's `pairs` for constructor-built tables: array part 1..n
     /// first, then the other keys in insertion order.
     var pairsOrder: [LuaKey] {
@@ -121,6 +129,8 @@ final class LuaFunction {
         case componentModule(String)
         /// The function `Component "x" "mod"` returns (accepts an options table).
         case componentOptions(String)
+        /// A stateful iterator over values (Prosody 13 `opt:values()`).
+        case sequence(SequenceState)
     }
     let kind: Kind
     let location: SourceLocation?
@@ -128,6 +138,12 @@ final class LuaFunction {
         self.kind = kind
         self.location = location
     }
+}
+
+final class SequenceState {
+    let values: [LuaValue]
+    var position = 0
+    init(_ values: [LuaValue]) { self.values = values }
 }
 
 enum LuaValue {

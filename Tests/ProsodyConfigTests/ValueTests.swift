@@ -240,3 +240,25 @@ final class ChainTests: XCTestCase {
         XCTAssertTrue(c.problems("bareIdentifierIsNil").isEmpty, "short-circuit: never evaluated")
     }
 }
+
+final class Version13Tests: XCTestCase {
+    func testOptionAppendAndValues() {
+        let text = """
+        modules_enabled = { "roster" }
+        modules_enabled:append { "ping" }
+        modules_enabled { "mam" }
+        local seen = {}
+        for m in modules_enabled:values() do seen[#seen + 1] = m end
+        copied = seen
+        VirtualHost "x.example"
+        modules_enabled { "muc" }
+        """
+        let c = load(text, version: .v13)
+        XCTAssertEqual(strings(c.value("*", "modules_enabled")), ["roster", "ping", "mam"])
+        XCTAssertEqual(strings(c.value("*", "copied")), ["roster", "ping", "mam"])
+        XCTAssertEqual(c.problems("runtimeError").first?.message,
+                       "attempt to call a nil value (global 'modules_enabled')", "the host has no own modules_enabled")
+        let old = load(text)
+        XCTAssertEqual(old.problems("runtimeError").first?.message, "attempt to index a nil value (global 'modules_enabled')")
+    }
+}
