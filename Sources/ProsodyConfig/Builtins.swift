@@ -27,6 +27,9 @@ extension Evaluator {
             try include(arg(0), at: at, env: env)
             return []
         case .runScript:
+            if runScriptSeen == nil {
+                if case .string(let script) = arg(0) { runScriptSeen = "\"\(script)\"" } else { runScriptSeen = "(dynamic)" }
+            }
             dynamicProblem("RunScript runs a plain Lua file with the real global environment", at: at)
             return [.dynamic("RunScript result")]
         case .noop:

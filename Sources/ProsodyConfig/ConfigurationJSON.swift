@@ -194,6 +194,8 @@ public enum ConfigurationJSON {
                 fields.append(("module", .string(m)))
             }
             fields.append(("declarations", .array(s.declarations.map { .object(location($0, o)) })))
+            if !s.declaredModules.isEmpty { fields.append(("declared_modules", .array(s.declaredModules.map { .string($0) }))) }
+            fields.append(("bookkeeping", .object(s.bookkeeping.map { ($0.name, encode($0.value)) })))
             fields.append(("options", .array(s.options.map { opt in
                 .object([("name", .string(opt.name)), ("value", encode(opt.value))] + location(opt.location, o)
                         + [("via_table_form", .bool(opt.viaTableForm))])

@@ -165,6 +165,8 @@ final class Evaluator {
     var exprDepth = 0
     var steps = 0
     var longPathReported = Set<String>()
+    /// Set once a RunScript ran (its Lua globals are unknown to us).
+    var runScriptSeen: String?
 
     static let dynamicSectionName = "<dynamic>"
 
@@ -881,6 +883,11 @@ final class Evaluator {
             return entry.value
         }
         if let v = globalValue(name) { return v }
+        if let script = runScriptSeen {
+            // A RunScript may have created this Lua global: not statically known.
+            if context == .value { dynamicProblem("'\(name)' may be a Lua global set by RunScript \(script)", at: loc(range, env)) }
+            return .dynamic("global '\(name)' (RunScript \(script))")
+        }
         if context == .value {
             let location = loc(range, env)
             if optionNamesSet.contains(name) {

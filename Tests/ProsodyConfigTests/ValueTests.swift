@@ -173,6 +173,16 @@ final class ValueTests: XCTestCase {
         XCTAssertFalse(c.prosodyWouldFail)
     }
 
+    func testRunScriptMakesUnknownGlobalsDynamic() {
+        let c = load("""
+        before = fals
+        RunScript "helpers.lua"
+        after = helper_value
+        """)
+        XCTAssertEqual(c.problems("bareIdentifierIsNil").count, 1)
+        XCTAssertTrue(c.value("*", "after")?.isDynamic ?? false)
+    }
+
     func testLuaGlobalIn012And13() {
         let old = load("a = Lua.os.getenv(\"X\")\nb = 1")
         XCTAssertEqual(old.problems("runtimeError").first?.message, "attempt to index a nil value (global 'Lua')")
