@@ -39,10 +39,15 @@ extension Evaluator {
             return [.dynamic("\(name)(...)")]
         case .ipairs:
             if case .dynamic = arg(0) { return [arg(0)] }
+            if case .proxy = arg(0) { throw LuaError(message: "Unknown config option operation: '1'", location: at) }
             guard case .table = arg(0) else { throw badArg(0, "ipairs", "table") }
             return [fn(.ipairsIterator), arg(0), .int(0)]
         case .pairs:
             if case .dynamic = arg(0) { return [arg(0)] }
+            if case .proxy(let h, let n) = arg(0) {
+                dynamicProblem("pairs() over the option proxy \(h)/\(n)", at: at)
+                return [.dynamic("pairs(option proxy)")]
+            }
             guard case .table = arg(0) else { throw badArg(0, "pairs", "table") }
             return [fn(.pairsIterator), arg(0), .nil]
         case .ipairsIterator:
@@ -552,6 +557,7 @@ enum LuaOps {
             }
         case .length:
             switch v {
+            case .proxy: return .int(0)
             case .string(let s): return .int(Int64(s.utf8.count))
             case .table(let t): return .int(t.length)
             default:

@@ -199,6 +199,7 @@ struct ValueConverter {
         case .string(let s): return .string(s)
         case .dynamic(let r): return .dynamic(reason: r)
         case .namespace(let ns): return .dynamic(reason: "Lua library table '\(ns)'")
+        case .proxy(let section, let name): return .dynamic(reason: "<option-proxy>:\(section)/\(name)")
         case .function(let f):
             return .function(f.location ?? SourceLocation(file: "<builtin>", range: Evaluator.lineRange(0)))
         case .table(let t):

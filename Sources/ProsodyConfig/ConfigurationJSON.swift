@@ -137,6 +137,9 @@ public enum ConfigurationJSON {
         case .function: return .string("<function>")
         case .dynamic(let reason):
             if reason == "<cycle>" { return .string("<cycle>") }
+            if reason.hasPrefix("<option-proxy>:") {
+                return .object([("<option-proxy>", .string(String(reason.dropFirst("<option-proxy>:".count))))])
+            }
             return .object([("<dynamic>", .string(reason))])
         case .table(let t):
             if isSequence(t) {

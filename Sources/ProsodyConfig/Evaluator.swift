@@ -634,6 +634,8 @@ final class Evaluator {
             dynamicProblem("assignment into \(r)", at: at)
         case .namespace(let ns):
             dynamicProblem("assignment into the Lua library table '\(ns)'", at: at)
+        case .proxy:
+            break // Prosody 13: writes through an option proxy silently do nothing
         default:
             throw LuaError(message: "attempt to index a \(base.typeName) value\(LuaOps.describeSuffix(description))", location: at)
         }
@@ -661,32 +663,12 @@ final class Evaluator {
         case .call(let fE, let argsE, _):
             try enter(e, env)
             defer { exprDepth -= 1 }
-            if let option = optionProxyTarget(fE, scope: scope, env: env) {
-                // Prosody 13: `modules_enabled { "x" }` appends to the section's own option.
-                let args = try evalList(argsE, scope: scope, env: env)
-                try appendToOption(option, args.first ?? .nil, at: loc(e.range, env), env: env)
-                return []
-            }
             let f = try evalExpr(fE, scope: scope, env: env, context: .callee)
             let args = try evalList(argsE, scope: scope, env: env)
             return try call(f, args, at: loc(e.range, env), env: env, description: describe(fE, scope: scope))
         case .methodCall(let objE, let method, let argsE, _):
             try enter(e, env)
             defer { exprDepth -= 1 }
-            if let option = optionProxyTarget(objE, scope: scope, env: env) {
-                // Prosody 13 option operations: opt:append{...}, opt:values().
-                let args = try evalList(argsE, scope: scope, env: env)
-                switch method.name {
-                case "append":
-                    try appendToOption(option, args.first ?? .nil, at: loc(e.range, env), env: env)
-                    return []
-                case "values":
-                    guard case .table(let t) = sections[env.currentHost]?.rawValue(option) ?? .nil else { return [.nil] }
-                    return [.function(LuaFunction(.sequence(SequenceState(t.arrayValuesInOrder))))]
-                default:
-                    throw LuaError(message: "Unknown config option operation: '\(method.name)'", location: loc(e.range, env))
-                }
-            }
             let obj = try evalExpr(objE, scope: scope, env: env, context: .indexBase)
             let f = try index(obj, .string(method.name), at: loc(e.range, env), description: describe(objE, scope: scope))
             let args = try evalList(argsE, scope: scope, env: env)
@@ -698,19 +680,10 @@ final class Evaluator {
         }
     }
 
-    /// Prosody 13: a bare name that is a table option of the current section reads as an
-    /// option proxy; returns the option name when `e` is such a name.
-    func optionProxyTarget(_ e: LuaExpr, scope: Scope, env: FileEnv) -> String? {
-        guard settings.version == .v13, case .name(let name) = e.kind, scope.lookup(name) == nil,
-              env.raw[name] == nil, !name.hasPrefix("ENV_"),
-              case .table = sections[env.currentHost]?.rawValue(name) ?? .nil else { return nil }
-        return name
-    }
-
     /// `opt:append{...}` / `opt {...}`: list items are appended, `key = value` pairs merged,
     /// into a copy of the current section's own option (recorded as an assignment).
-    func appendToOption(_ name: String, _ arg: LuaValue, at: SourceLocation, env: FileEnv) throws {
-        guard case .table(let old) = sections[env.currentHost]?.rawValue(name) ?? .nil else { return }
+    func appendToOption(section: String, _ name: String, _ arg: LuaValue, at: SourceLocation) throws {
+        guard case .table(let old) = sections[section]?.rawValue(name) ?? .nil else { return }
         guard case .table(let extra) = arg else {
             if case .dynamic(let r) = arg { dynamicProblem("items appended to \(name) (\(r))", at: at); return }
             throw LuaError(message: "bad argument #1 to 'append' (table expected, got \(arg.typeName))", location: at)
@@ -726,7 +699,7 @@ final class Evaluator {
                 merged[k] = extra[k]
             }
         }
-        setOption(section: env.currentHost, key: name, value: .table(merged), location: at, valueRange: at.range,
+        setOption(section: section, key: name, value: .table(merged), location: at, valueRange: at.range,
                   viaTableForm: false, bookkeeping: false, statementLine: at.line)
     }
 
@@ -880,9 +853,16 @@ final class Evaluator {
             return .nil
         }
         if settings.version == .v13, let state = sections[env.currentHost], let entry = state.entries[name] {
+            if case .table = entry.value { return .proxy(env.currentHost, name) }
             return entry.value
         }
-        if let v = globalValue(name) { return v }
+        if let v = globalValue(name) {
+            if settings.version == .v13 {
+                warnings.append(ProsodyWarning(file: env.file, line: range.start.line,
+                                               text: "direct usage of the Lua API is deprecated - replace `\(name)` with `Lua.\(name)`"))
+            }
+            return v
+        }
         if let script = runScriptSeen {
             // A RunScript may have created this Lua global: not statically known.
             if context == .value { dynamicProblem("'\(name)' may be a Lua global set by RunScript \(script)", at: loc(range, env)) }
@@ -918,6 +898,12 @@ final class Evaluator {
         case .dynamic(let r):
             if case .string(let k) = key { return .dynamic("\(r).\(k)") }
             return .dynamic(r)
+        case .proxy(let section, let name):
+            if case .string("append") = key { return .function(LuaFunction(.proxyAppend(section, name))) }
+            if case .string("values") = key { return .function(LuaFunction(.proxyValues(section, name))) }
+            if case .dynamic = key { return key }
+            let text = (try? tostring(key, at: at)) ?? key.typeName
+            throw LuaError(message: "Unknown config option operation: '\(text)'", location: at)
         default:
             throw LuaError(message: "attempt to index a \(base.typeName) value\(LuaOps.describeSuffix(description))", location: at)
         }
@@ -1014,6 +1000,10 @@ final class Evaluator {
         case .dynamic(let r):
             dynamicProblem("call of \(r)", at: at)
             return [.dynamic("\(r)(...)")]
+        case .proxy(let section, let name):
+            // Prosody 13: `modules_enabled { "x" }` appends to the section's own option.
+            try appendToOption(section: section, name, args.first ?? .nil, at: at)
+            return []
         case .namespace(let ns):
             if ns == "_G" || ns == "string" || ns == "math" || ns == "table" {
                 throw LuaError(message: "attempt to call a table value\(LuaOps.describeSuffix(description))", location: at)
@@ -1060,6 +1050,12 @@ final class Evaluator {
             return try componentOptions(name, arg, at: at, env: env)
         case .componentOptions(let name):
             return try componentOptions(name, args.first ?? .nil, at: at, env: env)
+        case .proxyAppend(let section, let name):
+            try appendToOption(section: section, name, args.count > 1 ? args[1] : .nil, at: at)
+            return []
+        case .proxyValues(let section, let name):
+            guard case .table(let t) = sections[section]?.rawValue(name) ?? .nil else { return [.nil] }
+            return [.function(LuaFunction(.sequence(SequenceState(t.arrayValuesInOrder))))]
         case .sequence(let state):
             guard state.position < state.values.count else { return [.nil] }
             state.position += 1

@@ -131,6 +131,9 @@ final class LuaFunction {
         case componentOptions(String)
         /// A stateful iterator over values (Prosody 13 `opt:values()`).
         case sequence(SequenceState)
+        /// Prosody 13 `opt:append` / `opt:values` of an option proxy (section, option).
+        case proxyAppend(String, String)
+        case proxyValues(String, String)
     }
     let kind: Kind
     let location: SourceLocation?
@@ -158,6 +161,8 @@ enum LuaValue {
     case namespace(String)
     /// Not statically known.
     case dynamic(String)
+    /// Prosody 13: a table option read back by name (section, option) is an option proxy.
+    case proxy(String, String)
 
     var isNil: Bool { if case .nil = self { return true } else { return false } }
     var isDynamic: Bool { if case .dynamic = self { return true } else { return false } }
@@ -178,7 +183,7 @@ enum LuaValue {
         case .bool: return "boolean"
         case .int, .float: return "number"
         case .string: return "string"
-        case .table, .namespace: return "table"
+        case .table, .namespace, .proxy: return "table"
         case .function: return "function"
         case .dynamic: return "dynamic"
         }
@@ -195,7 +200,7 @@ enum LuaValue {
         case .bool(let b): return .bool(b)
         case .table(let t): return .object(ObjectIdentifier(t), "table")
         case .function(let f): return .object(ObjectIdentifier(f), "function")
-        case .nil, .namespace, .dynamic: return nil
+        case .nil, .namespace, .dynamic, .proxy: return nil
         }
     }
 }

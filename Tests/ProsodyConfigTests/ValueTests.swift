@@ -133,8 +133,13 @@ final class ValueTests: XCTestCase {
         let c = load("""
         admins = { "a@x" }
         copy = admins
+        name = "n"
+        copy_name = name
         """, version: .v13)
-        XCTAssertEqual(strings(c.value("*", "copy")), ["a@x"])
+        // a table comes back as an option proxy (modules later see a proxy, not the list)
+        XCTAssertEqual(c.value("*", "copy"), .dynamic(reason: "<option-proxy>:*/admins"))
+        XCTAssertEqual(c.value("*", "copy_name"), .string("n"))
+        XCTAssertTrue(ConfigurationJSON.render(c, style: .oracle).contains("\"<option-proxy>\": \"*/admins\""))
         XCTAssertTrue(c.problems.isEmpty)
     }
 
