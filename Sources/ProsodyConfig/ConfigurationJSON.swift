@@ -126,7 +126,7 @@ public enum ConfigurationJSON {
     }
 
     /// The oracle's value encoding.
-    public static func encode(_ v: ConfigValue) -> JSON {
+    static func encode(_ v: ConfigValue) -> JSON {
         switch v {
         case .string(let s): return .string(s)
         case .integer(let i): return .int(i)
@@ -258,7 +258,7 @@ public enum ConfigurationJSON {
 
 /// A minimal JSON tree with ordered objects and a deterministic, oracle-like layout
 /// (two-space indentation, `": "`, `[]`/`{}` when empty).
-public indirect enum JSON: Sendable {
+indirect enum JSON: Sendable {
     case null
     case bool(Bool)
     case int(Int64)
