@@ -100,8 +100,13 @@ extension Evaluator {
         case .select:
             if case .string("#") = arg(0) { return [.int(Int64(args.count - 1))] }
             guard case .int(let n) = arg(0) else { throw badArg(0, "select", "number") }
-            if n < 0 { return Array(args.suffix(Int(-n))) }
-            return Array(args.dropFirst(Int(max(n, 1))))
+            let count = Int64(args.count - 1)
+            if n < 0 {
+                guard n >= -count else { throw LuaError(message: "bad argument #1 to 'select' (index out of range)", location: at) }
+                return Array(args.suffix(Int(-n)))
+            }
+            if n == 0 { throw LuaError(message: "bad argument #1 to 'select' (index out of range)", location: at) }
+            return n > count ? [] : Array(args.dropFirst(Int(n)))
         case .rawget:
             guard case .table(let t) = arg(0) else { throw badArg(0, "rawget", "table") }
             return [arg(1).key.map { t[$0] } ?? .nil]
@@ -150,6 +155,11 @@ extension Evaluator {
             var pos = n
             if case .int(let p) = arg(1) { pos = p }
             if n == 0 && args.count < 2 { return [.nil] }
+            if args.count >= 2, n + 1 != pos, pos < 1 || pos > n + 1 {
+                if !(n == 0 && pos == 0) {
+                    throw LuaError(message: "bad argument #2 to 'remove' (position out of bounds)", location: at)
+                }
+            }
             let removed = t[.int(pos)]
             var i = pos
             while i < n { t[.int(i)] = t[.int(i + 1)]; i += 1 }
@@ -178,7 +188,8 @@ extension Evaluator {
             guard case .string(let s) = arg(0) ?? .nil else { throw badArg(0, "rep", "string") }
             guard case .int(let n) = LuaOps.toNumber(arg(1)) ?? .nil else { throw badArg(1, "rep", "number") }
             if n <= 0 { return [.string("")] }
-            if Int64(s.utf8.count) * n > 10_000_000 { throw LuaError(message: "resulting string too large", location: at) }
+            let (total, overflow) = Int64(s.utf8.count + 1).multipliedReportingOverflow(by: n)
+            if overflow || total > 10_000_000 { throw LuaError(message: "resulting string too large", location: at) }
             var sep = ""
             if case .string(let x) = arg(2) { sep = x }
             return [.string(Array(repeating: s, count: Int(n)).joined(separator: sep))]
@@ -321,6 +332,10 @@ extension Evaluator {
             guard i < chars.count else { throw LuaError(message: "invalid conversion '%' to 'format'", location: at) }
             var spec = "%"
             while i < chars.count, "-+ #0123456789.".contains(chars[i]) { spec.append(chars[i]); i += 1 }
+            // Lua allows at most two digits of width and of precision.
+            if spec.split(whereSeparator: { !$0.isNumber }).contains(where: { $0.count > 2 }) || spec.count > 12 {
+                throw LuaError(message: "invalid conversion '\(spec)' to 'format'", location: at)
+            }
             guard i < chars.count else { throw LuaError(message: "invalid conversion '\(spec)' to 'format'", location: at) }
             let conv = chars[i]
             i += 1

@@ -454,7 +454,8 @@ final class Evaluator {
             case .int(let x): lim = x
             case .float(let d):
                 if d.isNaN { return .normal }
-                lim = b > 0 ? (d >= 9.2e18 ? Int64.max : Int64(d.rounded(.down))) : (d <= -9.2e18 ? Int64.min : Int64(d.rounded(.up)))
+                let r = b > 0 ? d.rounded(.down) : d.rounded(.up)
+                lim = r >= 9.2e18 ? Int64.max : (r <= -9.2e18 ? Int64.min : Int64(r))
             default: lim = 0
             }
             var i = a

@@ -277,3 +277,33 @@ final class Version13Tests: XCTestCase {
         XCTAssertEqual(old.problems("runtimeError").first?.message, "attempt to index a nil value (global 'modules_enabled')")
     }
 }
+
+final class HostileInputTests: XCTestCase {
+    /// Library calls with extreme arguments give Lua errors, never a crash or a hang.
+    func testExtremeArgumentsDoNotCrash() {
+        let start = Date()
+        let c = load("""
+        a = select(math.mininteger, 1, 2)
+        b = string.rep("x", math.maxinteger)
+        local t = { 1, 2 }
+        c = table.remove(t, math.mininteger)
+        d = string.format("%999999999d", 1)
+        for i = 1, -1e300 do e = i end
+        for i = 1, 1e300 do f = i end
+        g = string.sub("abc", math.mininteger, math.maxinteger)
+        h = table.concat({ "a" }, "", 1, math.maxinteger)
+        i = math.mininteger // -1
+        j = math.mininteger % -1
+        k = 1 << 64
+        l = tostring(1e308 * 10)
+        after = 1
+        """)
+        XCTAssertEqual(c.value("*", "after"), .integer(1))
+        XCTAssertEqual(c.value("*", "g"), .string("abc"))
+        XCTAssertEqual(c.value("*", "i"), .integer(Int64.min))
+        XCTAssertEqual(c.value("*", "k"), .integer(0))
+        XCTAssertEqual(c.value("*", "l"), .string("inf"))
+        XCTAssertGreaterThanOrEqual(c.problems("runtimeError").count, 4)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+    }
+}
