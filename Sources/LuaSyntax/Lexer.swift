@@ -32,13 +32,6 @@ public enum TokenKind: Sendable, Hashable {
         default: return "'\(Token.fixedText(self) ?? "?")'"
         }
     }
-
-    var isBlockFollowWithoutUntil: Bool {
-        switch self {
-        case .kwElse, .kwElseif, .kwEnd, .eof: return true
-        default: return false
-        }
-    }
 }
 
 /// One token with its exact source range.
@@ -265,9 +258,13 @@ public struct Lexer: Sendable {
                 if isAlpha(UInt8(c)) {
                     var e = pos + 1
                     while e < src.count, isAlnum(src[e]) { e += 1 }
+                    let n = e - pos
+                    if n >= 2 && n <= 8, src[pos] >= 0x61, let kw = keywords[bytesText(src[pos..<e])] {
+                        pos = e
+                        return make(kw, s)
+                    }
                     let text = bytesText(src[pos..<e])
                     pos = e
-                    if let kw = keywords[text] { return make(kw, s) }
                     var t = make(.name, s)
                     t.name = text
                     return t
@@ -499,7 +496,7 @@ public struct Lexer: Sendable {
         if first == 0x2E { pos += 1 } // leading '.' of '.5'
         let firstDigit = src[pos]
         pos += 1
-        if first != 0x2E, firstDigit == 0x30, pos < src.count, src[pos] == 0x78 || src[pos] == 0x58 {
+        if firstDigit == 0x30, pos < src.count, src[pos] == 0x78 || src[pos] == 0x58 {
             pos += 1
             expo = (0x50, 0x70)
         }
@@ -526,31 +523,32 @@ public struct Lexer: Sendable {
 
     /// Converts a numeral the way `luaO_str2num` does (no sign, no spaces).
     static func convertNumber(_ text: ArraySlice<UInt8>) -> LuaNumber? {
-        let b = Array(text)
+        let b = text
+        let o = text.startIndex
         // Integer first.
-        if b.count >= 2, b[0] == 0x30, b[1] == 0x78 || b[1] == 0x58 {
+        if b.count >= 2, b[o] == 0x30, b[o + 1] == 0x78 || b[o + 1] == 0x58 {
             var a: UInt64 = 0
-            var i = 2
+            var i = o + 2
             var empty = true
-            while i < b.count, isXDigit(b[i]) {
+            while i < b.endIndex, isXDigit(b[i]) {
                 a = a &* 16 &+ UInt64(hexValue(b[i]))
                 empty = false
                 i += 1
             }
-            if !empty && i == b.count { return .integer(Int64(bitPattern: a)) }
+            if !empty && i == b.endIndex { return .integer(Int64(bitPattern: a)) }
         } else {
             var a: UInt64 = 0
-            var i = 0
+            var i = o
             var ok = true
             let maxBy10 = UInt64(Int64.max) / 10
             let maxLastD = UInt64(Int64.max) % 10
-            while i < b.count, isDigit(b[i]) {
+            while i < b.endIndex, isDigit(b[i]) {
                 let d = UInt64(b[i] - 0x30)
                 if a >= maxBy10 && (a > maxBy10 || d > maxLastD) { ok = false; break }
                 a = a * 10 + d
                 i += 1
             }
-            if ok && i > 0 && i == b.count { return .integer(Int64(a)) }
+            if ok && i > o && i == b.endIndex { return .integer(Int64(a)) }
         }
         // Float via the C library, as Lua does (strtod handles decimal and hex forms).
         for c in b where c == 0x6E || c == 0x4E { _ = c; return nil } // reject 'inf'/'nan'

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Entry point of the Lua front end.
 public enum LuaParser {
     /// Parsing options.
@@ -40,9 +46,52 @@ public enum LuaParser {
     }
 
     public static func parse(_ source: [UInt8], options: Options) -> ParseResult {
-        let parser = Parser(source, options: options)
-        return parser.parseChunk()
+        // The parser recurses up to luac's limit (about 200 levels of statements and
+        // subexpressions); run it on a thread with a generous stack so that callers on
+        // small stacks (e.g. Swift concurrency's 512 KiB threads, debug builds) are safe.
+        runOnLargeStack {
+            var parser = Parser(source, options: options)
+            return parser.parseChunk()
+        }
     }
+}
+
+private final class StackJob: @unchecked Sendable {
+    let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+}
+
+/// Runs `body` on a fresh thread with a 64 MiB stack (reserved lazily) and waits for it.
+/// Falls back to the calling thread if no thread can be created.
+func runOnLargeStack<T>(_ body: @escaping () -> T) -> T {
+    #if os(Linux)
+    let box = ResultBox<T>()
+    let job = StackJob { box.value = body() }
+    var attr = pthread_attr_t()
+    pthread_attr_init(&attr)
+    defer { pthread_attr_destroy(&attr) }
+    pthread_attr_setstacksize(&attr, 64 << 20)
+    var thread = pthread_t()
+    let arg = Unmanaged.passRetained(job).toOpaque()
+    let rc = pthread_create(&thread, &attr, { raw in
+        let job = Unmanaged<StackJob>.fromOpaque(raw!).takeRetainedValue()
+        job.body()
+        return nil
+    }, arg)
+    if rc == 0 {
+        pthread_join(thread, nil)
+        if let v = box.value { return v }
+        return body()
+    }
+    Unmanaged<StackJob>.fromOpaque(arg).release()
+    return body()
+    #else
+    return body()
+    #endif
 }
 
 struct ParseFailure: Error {
@@ -53,6 +102,8 @@ struct ParseFailure: Error {
 private struct VarDesc {
     var name: String
     var readonly: Bool
+    /// False for compile-time constants (`local x <const> = 1`), which take no register.
+    var usesRegister = true
 }
 
 private struct BlockCnt {
@@ -72,6 +123,9 @@ private final class FuncState {
     let parent: FuncState?
     var vars: [VarDesc] = []
     var nactvar = 0
+    /// Registers held by active locals, and a lower bound of luac's `freereg`.
+    var nactRegs = 0
+    var freeReg = 0
     var blocks: [BlockCnt] = []
     var isVararg: Bool
     let firstLabel: Int
@@ -91,7 +145,7 @@ private let hostNames: Set<String> = ["VirtualHost", "Host", "Component", "Inclu
 private let maxLevels = 199
 private let maxLocals = 200
 
-final class Parser {
+struct Parser {
     let src: [UInt8]
     let options: LuaParser.Options
     var lex: Lexer
@@ -134,7 +188,7 @@ final class Parser {
 
     // MARK: - Driver and recovery
 
-    func parseChunk() -> ParseResult {
+    mutating func parseChunk() -> ParseResult {
         var statements: [Statement] = []
         fs.blocks.append(BlockCnt(nactvar: 0, firstLabel: 0, firstGoto: 0, isLoop: false))
         let mainBlock = fs.blocks[0]
@@ -180,7 +234,7 @@ final class Parser {
         return ParseResult(chunk: Chunk(block: block), errors: errors)
     }
 
-    private func eofPosition() -> SourcePosition {
+    private mutating func eofPosition() -> SourcePosition {
         if cur.kind == .eof { return cur.range.start }
         // Stopped early: compute the end position by counting lines.
         var line = 1, lineStart = 0, i = 0
@@ -196,27 +250,29 @@ final class Parser {
         return SourcePosition(offset: src.count, line: line, column: src.count - lineStart + 1)
     }
 
-    private func lineRange(_ p: SourcePosition) -> SourceRange { SourceRange(start: p, end: p) }
+    private mutating func lineRange(_ p: SourcePosition) -> SourceRange { SourceRange(start: p, end: p) }
 
-    private func record(_ f: ParseFailure) {
+    private mutating func record(_ f: ParseFailure) {
         let key = "\(f.range.start.offset):\(f.message)"
         if errorKeys.contains(key) { return }
         errorKeys.insert(key)
         errors.append(SyntaxError(message: f.message, range: f.range))
     }
 
-    private func markTopStatement() {
+    private mutating func markTopStatement() {
         topStart = cur.range.start.offset
         topStartPos = cur.range.start
         candidate = nil
         snapshot = (fs.vars.count, fs.nactvar, labels.count, gotos.count)
     }
 
-    private func qualifies(_ t: Token) -> Bool {
+    private mutating func qualifies(_ t: Token) -> Bool {
         switch t.kind {
         case .name:
-            if let n = t.name, hostNames.contains(n) { return true }
-            return t.isFirstOnLine && t.range.start.column == 1
+            if t.isFirstOnLine && t.range.start.column == 1 { return true }
+            let first = src[t.range.start.offset]
+            guard first == 0x56 || first == 0x48 || first == 0x43 || first == 0x49, let n = t.name else { return false }
+            return hostNames.contains(n)
         case .kwLocal, .kwFunction, .kwIf, .kwFor, .kwWhile, .kwDo, .kwReturn, .kwRepeat, .kwGoto, .dbColon:
             return t.isFirstOnLine && t.range.start.column == 1
         default:
@@ -224,7 +280,7 @@ final class Parser {
         }
     }
 
-    private func recover(_ statements: inout [Statement], mainBlock: BlockCnt) {
+    private mutating func recover(_ statements: inout [Statement], mainBlock: BlockCnt) {
         // Reset semantic state to the main function as it was before the broken statement.
         var main = fs
         while let p = main.parent { main = p }
@@ -232,6 +288,8 @@ final class Parser {
         fs.blocks = [mainBlock]
         if fs.vars.count > snapshot.vars { fs.vars.removeLast(fs.vars.count - snapshot.vars) }
         fs.nactvar = min(snapshot.nactvar, fs.vars.count)
+        fs.nactRegs = fs.vars[0..<fs.nactvar].reduce(0) { $0 + ($1.usesRegister ? 1 : 0) }
+        fs.freeReg = fs.nactRegs
         if labels.count > snapshot.labels { labels.removeLast(labels.count - snapshot.labels) }
         if gotos.count > snapshot.gotos { gotos.removeLast(gotos.count - snapshot.gotos) }
         level = 0
@@ -267,9 +325,12 @@ final class Parser {
     // MARK: - Tokens
 
     /// The line luac reports for an error now (`ls->linenumber`).
-    private var curLine: Int { (ahead ?? cur).range.end.line }
+    private var curLine: Int {
+        if ahead == nil { return cur.range.end.line }
+        return ahead.unsafelyUnwrapped.range.end.line
+    }
 
-    private func advance() throws {
+    private mutating func advance() throws {
         lastEnd = cur.range.end
         if let a = ahead {
             cur = a
@@ -284,7 +345,7 @@ final class Parser {
         if cur.kind == .error { throw lexFailure(cur) }
     }
 
-    private func lookahead() throws -> TokenKind {
+    private mutating func lookahead() throws -> TokenKind {
         if ahead == nil {
             let t = lex.next()
             tokensRead += 1
@@ -294,58 +355,60 @@ final class Parser {
         return ahead!.kind
     }
 
-    private func errorRange(_ t: Token) -> SourceRange {
+    private mutating func errorRange(_ t: Token) -> SourceRange {
         if t.range.start.line == t.range.end.line { return t.range }
         let start = SourcePosition(offset: t.lastLineStart, line: t.range.end.line, column: 1)
         return SourceRange(start: start, end: t.range.end)
     }
 
-    private func lexFailure(_ t: Token) -> ParseFailure {
+    private mutating func lexFailure(_ t: Token) -> ParseFailure {
         ParseFailure(message: t.errorMessage ?? "lexical error", range: errorRange(t))
     }
 
     /// `luaX_syntaxerror`: the message plus `near <token>`.
-    private func fail(_ msg: String) -> ParseFailure {
-        ParseFailure(message: "\(msg) near \(cur.nearText(in: src))", range: errorRange(ahead ?? cur))
+    private mutating func fail(_ msg: String) -> ParseFailure {
+        // A NUL byte is token 0 for luac, which means "no token": no `near` part.
+        if cur.kind == .char(0) { return ParseFailure(message: msg, range: errorRange(ahead ?? cur)) }
+        return ParseFailure(message: "\(msg) near \(cur.nearText(in: src))", range: errorRange(ahead ?? cur))
     }
 
     /// `luaK_semerror`: no token in the message.
-    private func semFail(_ msg: String) -> ParseFailure {
+    private mutating func semFail(_ msg: String) -> ParseFailure {
         ParseFailure(message: msg, range: errorRange(ahead ?? cur))
     }
 
-    private func errorExpected(_ k: TokenKind) -> ParseFailure {
+    private mutating func errorExpected(_ k: TokenKind) -> ParseFailure {
         fail("\(k.expectedText) expected")
     }
 
-    private func check(_ k: TokenKind) throws {
+    private mutating func check(_ k: TokenKind) throws {
         if cur.kind != k { throw errorExpected(k) }
     }
 
-    private func checkNext(_ k: TokenKind) throws {
+    private mutating func checkNext(_ k: TokenKind) throws {
         try check(k)
         try advance()
     }
 
-    private func testNext(_ k: TokenKind) throws -> Bool {
+    private mutating func testNext(_ k: TokenKind) throws -> Bool {
         if cur.kind == k { try advance(); return true }
         return false
     }
 
-    private func checkMatch(_ what: TokenKind, _ who: TokenKind, _ line: Int) throws {
+    private mutating func checkMatch(_ what: TokenKind, _ who: TokenKind, _ line: Int) throws {
         if cur.kind == what { try advance(); return }
         if line == curLine { throw errorExpected(what) }
         throw fail("\(what.expectedText) expected (to close \(who.expectedText) at line \(line))")
     }
 
-    private func checkName() throws -> Identifier {
+    private mutating func checkName() throws -> Identifier {
         try check(.name)
         let id = Identifier(cur.name ?? "", range: cur.range)
         try advance()
         return id
     }
 
-    private func blockFollow(withUntil: Bool) -> Bool {
+    private mutating func blockFollow(withUntil: Bool) -> Bool {
         switch cur.kind {
         case .kwElse, .kwElseif, .kwEnd, .eof: return true
         case .kwUntil: return withUntil
@@ -353,25 +416,70 @@ final class Parser {
         }
     }
 
-    private func enterLevel() throws {
+    private mutating func enterLevel() throws {
         level += 1
         if level >= maxLevels { throw semFail("C stack overflow") }
     }
 
-    private func range(from start: SourcePosition) -> SourceRange {
+    private mutating func range(from start: SourcePosition) -> SourceRange {
         SourceRange(start: start, end: max(start, lastEnd))
     }
 
     // MARK: - Scopes, labels and gotos (luac's semantic checks)
 
-    private func enterBlock(isLoop: Bool) {
+    /// `adjustlocalvars`: the next `n` declared locals become active.
+    private mutating func activate(_ n: Int) {
+        var i = fs.nactvar
+        while i < fs.nactvar + n && i < fs.vars.count {
+            if fs.vars[i].usesRegister { fs.nactRegs += 1 }
+            i += 1
+        }
+        fs.nactvar += n
+    }
+
+    /// `luaK_reserveregs` / `luaK_checkstack` with luac's 255-register limit. The parser
+    /// tracks a lower bound of luac's register use (locals, call frames, list values), so
+    /// this never fires where luac would accept.
+    private mutating func reserve(_ n: Int, keep: Bool = true) throws {
+        let newStack = fs.freeReg + n
+        if newStack >= 255 { throw fail("function or expression needs too many registers") }
+        if keep { fs.freeReg = newStack }
+    }
+
+    private func isMultRet(_ e: Expression) -> Bool {
+        switch e.kind {
+        case .call, .methodCall, .vararg: return true
+        default: return false
+        }
+    }
+
+    private func isVararg(_ e: Expression) -> Bool {
+        if case .vararg = e.kind { return true }
+        return false
+    }
+
+    /// luac's `adjust_assign` for `nvars` targets and the expressions read.
+    private mutating func adjustAssign(nvars: Int, _ exps: [Expression]) throws {
+        let needed = nvars - exps.count
+        if let last = exps.last, isMultRet(last) {
+            if isVararg(last) { try reserve(1) }
+        } else if !exps.isEmpty {
+            try reserve(1)
+        }
+        if needed > 0 { try reserve(needed) } else { fs.freeReg += needed }
+    }
+
+    private mutating func enterBlock(isLoop: Bool) {
         fs.blocks.append(BlockCnt(nactvar: fs.nactvar, firstLabel: labels.count, firstGoto: gotos.count, isLoop: isLoop))
     }
 
-    private func leaveBlock() throws {
+    private mutating func leaveBlock() throws {
         let bl = fs.blocks[fs.blocks.count - 1]
         let removed = fs.nactvar - bl.nactvar
-        if removed > 0 { fs.vars.removeLast(min(removed, fs.vars.count)) }
+        if removed > 0 {
+            for i in bl.nactvar..<min(fs.nactvar, fs.vars.count) where fs.vars[i].usesRegister { fs.nactRegs -= 1 }
+            fs.vars.removeLast(min(removed, fs.vars.count))
+        }
         fs.nactvar = bl.nactvar
         if bl.isLoop { try createLabel("break", line: 0, last: false) }
         if labels.count > bl.firstLabel { labels.removeLast(labels.count - bl.firstLabel) }
@@ -386,7 +494,7 @@ final class Parser {
         }
     }
 
-    private func findLabel(_ name: String) -> LabelDesc? {
+    private mutating func findLabel(_ name: String) -> LabelDesc? {
         var i = fs.firstLabel
         while i < labels.count {
             if labels[i].name == name { return labels[i] }
@@ -395,7 +503,7 @@ final class Parser {
         return nil
     }
 
-    private func createLabel(_ name: String, line: Int, last: Bool) throws {
+    private mutating func createLabel(_ name: String, line: Int, last: Bool) throws {
         let bl = fs.blocks[fs.blocks.count - 1]
         let l = LabelDesc(name: name, line: line, nactvar: last ? bl.nactvar : fs.nactvar)
         labels.append(l)
@@ -414,7 +522,7 @@ final class Parser {
         }
     }
 
-    private func newLocalVar(_ name: String) throws {
+    private mutating func newLocalVar(_ name: String) throws {
         if fs.vars.count + 1 > maxLocals {
             let where_ = fs.lineDefined == 0 ? "main function" : "function at line \(fs.lineDefined)"
             throw fail("too many local variables (limit is \(maxLocals)) in \(where_)")
@@ -422,7 +530,7 @@ final class Parser {
         fs.vars.append(VarDesc(name: name, readonly: false))
     }
 
-    private func isReadonly(_ name: String) -> Bool {
+    private mutating func isReadonly(_ name: String) -> Bool {
         var f: FuncState? = fs
         while let s = f {
             var i = min(s.nactvar, s.vars.count) - 1
@@ -435,20 +543,20 @@ final class Parser {
         return false
     }
 
-    private func openFunction(line: Int) {
+    private mutating func openFunction(line: Int) {
         let f = FuncState(parent: fs, isVararg: false, firstLabel: labels.count, lineDefined: line)
         fs = f
         enterBlock(isLoop: false)
     }
 
-    private func closeFunction() throws {
+    private mutating func closeFunction() throws {
         try leaveBlock()
         if let p = fs.parent { fs = p }
     }
 
     // MARK: - Statements
 
-    private func statList(_ out: inout [Statement]) throws {
+    private mutating func statList(_ out: inout [Statement]) throws {
         while !blockFollow(withUntil: true) {
             if cur.kind == .kwReturn {
                 try statement(&out)
@@ -458,7 +566,7 @@ final class Parser {
         }
     }
 
-    private func block() throws -> Block {
+    private mutating func block() throws -> Block {
         enterBlock(isLoop: false)
         let start = cur.range.start
         var stmts: [Statement] = []
@@ -468,10 +576,12 @@ final class Parser {
         return Block(statements: stmts, range: SourceRange(start: start, end: max(start, end)))
     }
 
-    private func statement(_ out: inout [Statement]) throws {
+    private mutating func statement(_ out: inout [Statement]) throws {
         let line = curLine
         try enterLevel()
         defer { level -= 1 }
+        fs.freeReg = fs.nactRegs
+        defer { fs.freeReg = fs.nactRegs }
         let start = cur.range.start
         switch cur.kind {
         case .char(0x3B): // ';'
@@ -537,7 +647,7 @@ final class Parser {
             if try testNext(.kwFunction) {
                 let name = try checkName()
                 try newLocalVar(name.name)
-                fs.nactvar += 1
+                activate(1)
                 let body = try funcBody(isMethod: false, line: curLine, start: cur.range.start)
                 out.append(Statement(.localFunction(name: name, body: body), range: range(from: start)))
             } else {
@@ -552,6 +662,9 @@ final class Parser {
             var values: [Expression] = []
             if !blockFollow(withUntil: true) && cur.kind != .char(0x3B) {
                 values = try exprList()
+                if let last = values.last {
+                    if isVararg(last) { try reserve(1) } else if values.count > 1 && !isMultRet(last) { try reserve(1) }
+                }
             }
             _ = try testNext(.char(0x3B))
             out.append(Statement(.returnStatement(values), range: range(from: start)))
@@ -573,7 +686,7 @@ final class Parser {
         }
     }
 
-    private func labelStat(_ name: Identifier, line: Int, start: SourcePosition, _ out: inout [Statement]) throws {
+    private mutating func labelStat(_ name: Identifier, line: Int, start: SourcePosition, _ out: inout [Statement]) throws {
         try checkNext(.dbColon)
         out.append(Statement(.label(name), range: range(from: start)))
         while cur.kind == .char(0x3B) || cur.kind == .dbColon {
@@ -585,7 +698,7 @@ final class Parser {
         try createLabel(name.name, line: line, last: blockFollow(withUntil: false))
     }
 
-    private func testThenBlock() throws -> ConditionalBlock {
+    private mutating func testThenBlock() throws -> ConditionalBlock {
         try advance() // skip 'if' / 'elseif'
         let cond = try expr()
         try checkNext(.kwThen)
@@ -593,7 +706,7 @@ final class Parser {
         return ConditionalBlock(condition: cond, body: body)
     }
 
-    private func forStat(_ line: Int, _ start: SourcePosition) throws -> Statement {
+    private mutating func forStat(_ line: Int, _ start: SourcePosition) throws -> Statement {
         enterBlock(isLoop: true)
         try advance() // skip 'for'
         let v = try checkName()
@@ -604,11 +717,14 @@ final class Parser {
             try newLocalVar(v.name)
             try advance()
             let from = try expr()
+            try reserve(1)
             try checkNext(.char(0x2C))
             let limit = try expr()
+            try reserve(1)
             var step: Expression? = nil
             if try testNext(.char(0x2C)) { step = try expr() }
-            fs.nactvar += 3
+            try reserve(1)
+            activate(3)
             let body = try forBody(nvars: 1)
             try checkMatch(.kwEnd, .kwFor, line)
             stmt = Statement(.numericFor(variable: v, start: from, limit: limit, step: step, body: body),
@@ -624,7 +740,9 @@ final class Parser {
             }
             try checkNext(.kwIn)
             let exps = try exprList()
-            fs.nactvar += 4
+            try adjustAssign(nvars: 4, exps)
+            activate(4)
+            try reserve(3, keep: false)
             let body = try forBody(nvars: names.count)
             try checkMatch(.kwEnd, .kwFor, line)
             stmt = Statement(.genericFor(variables: names, expressions: exps, body: body), range: range(from: start))
@@ -635,16 +753,17 @@ final class Parser {
         return stmt
     }
 
-    private func forBody(nvars: Int) throws -> Block {
+    private mutating func forBody(nvars: Int) throws -> Block {
         try checkNext(.kwDo)
         enterBlock(isLoop: false)
-        fs.nactvar += nvars
+        activate(nvars)
+        try reserve(nvars)
         let b = try block()
         try leaveBlock()
         return b
     }
 
-    private func localStat(_ start: SourcePosition) throws -> Statement {
+    private mutating func localStat(_ start: SourcePosition) throws -> Statement {
         var names: [LocalName] = []
         var sawClose = false
         repeat {
@@ -668,18 +787,24 @@ final class Parser {
         } while try testNext(.char(0x2C))
         var values: [Expression] = []
         if try testNext(.char(0x3D)) { values = try exprList() }
-        fs.nactvar += names.count
+        if values.count == names.count, names.last?.attribute == "const" {
+            // Possibly a compile-time constant (no register); assume so (lower bound).
+            fs.vars[fs.vars.count - 1].usesRegister = false
+        } else {
+            try adjustAssign(nvars: names.count, values)
+        }
+        activate(names.count)
         return Statement(.local(names: names, values: values), range: range(from: start))
     }
 
-    private func isAssignable(_ e: Expression) -> Bool {
+    private mutating func isAssignable(_ e: Expression) -> Bool {
         switch e.kind {
         case .name, .index: return true
         default: return false
         }
     }
 
-    private func exprStat(_ start: SourcePosition) throws -> Statement {
+    private mutating func exprStat(_ start: SourcePosition) throws -> Statement {
         let e = try suffixedExp()
         if cur.kind == .char(0x3D) || cur.kind == .char(0x2C) {
             var targets = [e]
@@ -698,6 +823,7 @@ final class Parser {
                 } else {
                     try checkNext(.char(0x3D))
                     let values = try exprList()
+                    if values.count != targets.count { try adjustAssign(nvars: targets.count, values) }
                     return Statement(.assignment(targets: targets, values: values), range: range(from: start))
                 }
             }
@@ -710,11 +836,11 @@ final class Parser {
         }
     }
 
-    private func funcBody(isMethod: Bool, line: Int, start: SourcePosition) throws -> FunctionBody {
+    private mutating func funcBody(isMethod: Bool, line: Int, start: SourcePosition) throws -> FunctionBody {
         openFunction(line: line)
         if isMethod {
             try newLocalVar("self")
-            fs.nactvar += 1
+            activate(1)
         }
         try checkNext(.char(0x28))
         var params: [Identifier] = []
@@ -735,7 +861,8 @@ final class Parser {
             } while try !vararg && testNext(.char(0x2C))
         }
         fs.isVararg = vararg
-        fs.nactvar += params.count
+        activate(params.count)
+        fs.freeReg = fs.nactRegs
         try checkNext(.char(0x29))
         let bstart = cur.range.start
         var stmts: [Statement] = []
@@ -749,13 +876,17 @@ final class Parser {
 
     // MARK: - Expressions
 
-    private func exprList() throws -> [Expression] {
+    /// `explist`: every value but the last goes to the next register when its comma is read.
+    private mutating func exprList() throws -> [Expression] {
         var list = [try expr()]
-        while try testNext(.char(0x2C)) { list.append(try expr()) }
+        while try testNext(.char(0x2C)) {
+            try reserve(1)
+            list.append(try expr())
+        }
         return list
     }
 
-    private func expr() throws -> Expression { try subExpr(0) }
+    private mutating func expr() throws -> Expression { try subExpr(0) }
 
     private static func unaryOperator(_ k: TokenKind) -> UnaryOperator? {
         switch k {
@@ -794,13 +925,15 @@ final class Parser {
         }
     }
 
-    private func tooComplex() -> ParseFailure {
+    private mutating func tooComplex() -> ParseFailure {
         semFail("expression too complex (more than \(LuaParser.maxChainLength) chained operations)")
     }
 
-    private func subExpr(_ limit: Int) throws -> Expression {
+    private mutating func subExpr(_ limit: Int) throws -> Expression {
         try enterLevel()
         defer { level -= 1 }
+        let regs = fs.freeReg
+        defer { fs.freeReg = regs }
         let start = cur.range.start
         var left: Expression
         if let op = Parser.unaryOperator(cur.kind) {
@@ -821,7 +954,7 @@ final class Parser {
         return left
     }
 
-    private func simpleExp() throws -> Expression {
+    private mutating func simpleExp() throws -> Expression {
         let start = cur.range.start
         let kind: ExpressionKind
         switch cur.kind {
@@ -848,7 +981,7 @@ final class Parser {
         return Expression(kind, range: range(from: start))
     }
 
-    private func primaryExp() throws -> Expression {
+    private mutating func primaryExp() throws -> Expression {
         let start = cur.range.start
         switch cur.kind {
         case .name:
@@ -866,9 +999,10 @@ final class Parser {
         }
     }
 
-    private func suffixedExp() throws -> Expression {
+    private mutating func suffixedExp() throws -> Expression {
         let start = cur.range.start
         let line = curLine
+        let regs = fs.freeReg
         var e = try primaryExp()
         var chain = 0
         while true {
@@ -886,10 +1020,16 @@ final class Parser {
             case .char(0x3A): // ':'
                 try advance()
                 let m = try checkName()
+                fs.freeReg = regs
+                try reserve(2)
                 let (args, style) = try funcArgs(line)
+                fs.freeReg = regs
                 e = Expression(.methodCall(e, method: m, arguments: args, style: style), range: range(from: start))
             case .char(0x28), .string, .char(0x7B):
+                fs.freeReg = regs
+                try reserve(1)
                 let (args, style) = try funcArgs(line)
+                fs.freeReg = regs
                 e = Expression(.call(e, arguments: args, style: style), range: range(from: start))
             default:
                 return e
@@ -899,13 +1039,15 @@ final class Parser {
         }
     }
 
-    private func funcArgs(_ line: Int) throws -> ([Expression], CallStyle) {
+    private mutating func funcArgs(_ line: Int) throws -> ([Expression], CallStyle) {
         switch cur.kind {
         case .char(0x28):
             try advance()
             var args: [Expression] = []
             if cur.kind != .char(0x29) { args = try exprList() }
+            if let last = args.last, isVararg(last) { try reserve(1) }
             try checkMatch(.char(0x29), .char(0x28), line)
+            if let last = args.last, !isMultRet(last) { try reserve(1) }
             return (args, .parentheses)
         case .char(0x7B):
             return ([try constructor()], .tableArgument)
@@ -913,26 +1055,43 @@ final class Parser {
             let e = Expression(.string(LuaString(bytes: cur.stringValue ?? [], isLong: cur.longLevel != nil)),
                                range: cur.range)
             try advance()
+            try reserve(1)
             return ([e], .stringArgument)
         default:
             throw fail("function arguments expected")
         }
     }
 
-    private func constructor() throws -> Expression {
+    private mutating func constructor() throws -> Expression {
         let start = cur.range.start
         let line = curLine
-        try checkNext(.char(0x7B))
+        let regs = fs.freeReg
+        defer { fs.freeReg = regs }
+        try check(.char(0x7B))
+        try reserve(1) // the table
+        try advance()
         var fields: [TableField] = []
+        var toStore = 0 // list items not yet flushed (luac flushes every 50)
+        var pendingItem = false // the last field was a list item not yet in a register
         repeat {
             if cur.kind == .char(0x7D) { break }
-            fields.append(try field())
+            if pendingItem {
+                try reserve(1)
+                pendingItem = false
+                if toStore == 50 { fs.freeReg = regs + 1; toStore = 0 }
+            }
+            let f = try field()
+            if case .positional = f.kind { toStore += 1; pendingItem = true }
+            fields.append(f)
         } while try testNext(.char(0x2C)) || testNext(.char(0x3B))
         try checkMatch(.char(0x7D), .char(0x7B), line)
+        if toStore > 0, pendingItem, let last = fields.last, case .positional(let v) = last.kind {
+            if isVararg(v) { try reserve(1) } else if !isMultRet(v) { try reserve(1) }
+        }
         return Expression(.table(fields), range: range(from: start))
     }
 
-    private func field() throws -> TableField {
+    private mutating func field() throws -> TableField {
         let start = cur.range.start
         switch cur.kind {
         case .name:
@@ -957,3 +1116,9 @@ final class Parser {
         }
     }
 }
+
+// Unambiguous names for modules that also import Foundation (whose Swift 6 overlay
+// declares its own `Expression` type).
+public typealias LuaExpression = Expression
+public typealias LuaStatement = Statement
+public typealias LuaBlock = Block
