@@ -73,6 +73,10 @@ public struct ConfigLoader: Sendable {
     /// Loads the main config at `path` and its Includes. Problems (syntax errors, missing
     /// includes, unreadable files...) are recorded in the model; this never throws.
     public func load(path: String) -> LoadedConfiguration {
+        LargeStack.run { self.loadOnCurrentThread(path: path) }
+    }
+
+    func loadOnCurrentThread(path: String) -> LoadedConfiguration {
         let mainPath = absolutizeMainPath ? Self.absolutize(path) : path
         let evaluator = makeEvaluator()
         let fileLocation = SourceLocation(file: mainPath, range: Evaluator.lineRange(1))
@@ -99,6 +103,10 @@ public struct ConfigLoader: Sendable {
     /// Loads config text given directly (stdin); Includes resolve against `fileName`'s directory.
     /// `fileName` may be synthetic, so its suffix is not checked (no `noParser` problem).
     public func load(bytes: [UInt8], fileName: String) -> LoadedConfiguration {
+        LargeStack.run { self.loadOnCurrentThread(bytes: bytes, fileName: fileName) }
+    }
+
+    func loadOnCurrentThread(bytes: [UInt8], fileName: String) -> LoadedConfiguration {
         let evaluator = makeEvaluator()
         evaluator.loadFile(path: fileName, bytes: bytes, includedFrom: nil)
         return finish(evaluator, mainFile: fileName)
