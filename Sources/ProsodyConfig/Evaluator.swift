@@ -322,7 +322,11 @@ final class Evaluator {
             let box = Box(.nil)
             scope.vars[name.name] = box
             box.value = .function(LuaFunction(.closure(body, scope, env: env, name: name.name), location: loc(name.range, env)))
-        case .function(let name, let body):
+        case .function(let name, var body):
+            if let method = name.method {
+                // `function t:m(a)` is `t.m = function(self, a)`.
+                body.parameters.insert(Identifier("self", range: method.range), at: 0)
+            }
             let fn = LuaFunction(.closure(body, scope, env: env, name: name.path.map(\.name).joined(separator: ".")),
                                  location: loc(statement.range, env))
             let value = LuaValue.function(fn)
