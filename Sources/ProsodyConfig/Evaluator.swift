@@ -219,9 +219,9 @@ final class Evaluator {
             report(.byteOrderMarkOrShebang, "unexpected symbol near '#'",
                    at: SourceLocation(file: path, range: Self.lineRange(1)), fatal: true)
         }
-        var i = 0
-        while i < text.count, text[i] == 0x20 { i += 1 }
-        if i < text.count, text[i] == UInt8(ascii: "#"), i <= 3 {
+        // A `#!` line (right at the start, or right after a BOM) is skipped like luac does.
+        var i = (text.count >= 3 && bytes.starts(with: [0xEF, 0xBB, 0xBF])) ? 3 : 0
+        if i < text.count, text[i] == UInt8(ascii: "#") {
             while i < text.count, text[i] != UInt8(ascii: "\n") { text[i] = 0x20; i += 1 }
         }
         let parsed = LuaParser.parse(text)
