@@ -61,8 +61,11 @@ def typed_load(text):
                       parse_float=lambda s: ("float", float(s)))
 
 
-def run(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True, errors="surrogateescape", timeout=120)
+def run(cmd, timeout=120):
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, errors="surrogateescape", timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return -1, "", f"timed out after {timeout}s"
     return p.returncode, p.stdout, p.stderr
 
 

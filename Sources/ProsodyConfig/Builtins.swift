@@ -27,6 +27,9 @@ extension Evaluator {
             try include(arg(0), at: at, env: env)
             return []
         case .runScript:
+            if runScriptSeen == nil {
+                if case .string(let script) = arg(0) { runScriptSeen = "\"\(script)\"" } else { runScriptSeen = "(dynamic)" }
+            }
             dynamicProblem("RunScript runs a plain Lua file with the real global environment", at: at)
             return [.dynamic("RunScript result")]
         case .noop:
@@ -36,10 +39,15 @@ extension Evaluator {
             return [.dynamic("\(name)(...)")]
         case .ipairs:
             if case .dynamic = arg(0) { return [arg(0)] }
+            if case .proxy = arg(0) { throw LuaError(message: "Unknown config option operation: '1'", location: at) }
             guard case .table = arg(0) else { throw badArg(0, "ipairs", "table") }
             return [fn(.ipairsIterator), arg(0), .int(0)]
         case .pairs:
             if case .dynamic = arg(0) { return [arg(0)] }
+            if case .proxy(let h, let n) = arg(0) {
+                dynamicProblem("pairs() over the option proxy \(h)/\(n)", at: at)
+                return [.dynamic("pairs(option proxy)")]
+            }
             guard case .table = arg(0) else { throw badArg(0, "pairs", "table") }
             return [fn(.pairsIterator), arg(0), .nil]
         case .ipairsIterator:
@@ -92,8 +100,13 @@ extension Evaluator {
         case .select:
             if case .string("#") = arg(0) { return [.int(Int64(args.count - 1))] }
             guard case .int(let n) = arg(0) else { throw badArg(0, "select", "number") }
-            if n < 0 { return Array(args.suffix(Int(-n))) }
-            return Array(args.dropFirst(Int(max(n, 1))))
+            let count = Int64(args.count - 1)
+            if n < 0 {
+                guard n >= -count else { throw LuaError(message: "bad argument #1 to 'select' (index out of range)", location: at) }
+                return Array(args.suffix(Int(-n)))
+            }
+            if n == 0 { throw LuaError(message: "bad argument #1 to 'select' (index out of range)", location: at) }
+            return n > count ? [] : Array(args.dropFirst(Int(n)))
         case .rawget:
             guard case .table(let t) = arg(0) else { throw badArg(0, "rawget", "table") }
             return [arg(1).key.map { t[$0] } ?? .nil]
@@ -142,6 +155,11 @@ extension Evaluator {
             var pos = n
             if case .int(let p) = arg(1) { pos = p }
             if n == 0 && args.count < 2 { return [.nil] }
+            if args.count >= 2, n + 1 != pos, pos < 1 || pos > n + 1 {
+                if !(n == 0 && pos == 0) {
+                    throw LuaError(message: "bad argument #2 to 'remove' (position out of bounds)", location: at)
+                }
+            }
             let removed = t[.int(pos)]
             var i = pos
             while i < n { t[.int(i)] = t[.int(i + 1)]; i += 1 }
@@ -170,7 +188,8 @@ extension Evaluator {
             guard case .string(let s) = arg(0) ?? .nil else { throw badArg(0, "rep", "string") }
             guard case .int(let n) = LuaOps.toNumber(arg(1)) ?? .nil else { throw badArg(1, "rep", "number") }
             if n <= 0 { return [.string("")] }
-            if Int64(s.utf8.count) * n > 10_000_000 { throw LuaError(message: "resulting string too large", location: at) }
+            let (total, overflow) = Int64(s.utf8.count + 1).multipliedReportingOverflow(by: n)
+            if overflow || total > 10_000_000 { throw LuaError(message: "resulting string too large", location: at) }
             var sep = ""
             if case .string(let x) = arg(2) { sep = x }
             return [.string(Array(repeating: s, count: Int(n)).joined(separator: sep))]
@@ -313,6 +332,10 @@ extension Evaluator {
             guard i < chars.count else { throw LuaError(message: "invalid conversion '%' to 'format'", location: at) }
             var spec = "%"
             while i < chars.count, "-+ #0123456789.".contains(chars[i]) { spec.append(chars[i]); i += 1 }
+            // Lua allows at most two digits of width and of precision.
+            if spec.split(whereSeparator: { !$0.isNumber }).contains(where: { $0.count > 2 }) || spec.count > 12 {
+                throw LuaError(message: "invalid conversion '\(spec)' to 'format'", location: at)
+            }
             guard i < chars.count else { throw LuaError(message: "invalid conversion '\(spec)' to 'format'", location: at) }
             let conv = chars[i]
             i += 1
@@ -549,6 +572,7 @@ enum LuaOps {
             }
         case .length:
             switch v {
+            case .proxy: return .int(0)
             case .string(let s): return .int(Int64(s.utf8.count))
             case .table(let t): return .int(t.length)
             default:

@@ -73,6 +73,10 @@ public struct ConfigLoader: Sendable {
     /// Loads the main config at `path` and its Includes. Problems (syntax errors, missing
     /// includes, unreadable files...) are recorded in the model; this never throws.
     public func load(path: String) -> LoadedConfiguration {
+        LargeStack.run { self.loadOnCurrentThread(path: path) }
+    }
+
+    func loadOnCurrentThread(path: String) -> LoadedConfiguration {
         let mainPath = absolutizeMainPath ? Self.absolutize(path) : path
         let evaluator = makeEvaluator()
         let fileLocation = SourceLocation(file: mainPath, range: Evaluator.lineRange(1))
@@ -97,9 +101,13 @@ public struct ConfigLoader: Sendable {
     }
 
     /// Loads config text given directly (stdin); Includes resolve against `fileName`'s directory.
+    /// `fileName` may be synthetic, so its suffix is not checked (no `noParser` problem).
     public func load(bytes: [UInt8], fileName: String) -> LoadedConfiguration {
+        LargeStack.run { self.loadOnCurrentThread(bytes: bytes, fileName: fileName) }
+    }
+
+    func loadOnCurrentThread(bytes: [UInt8], fileName: String) -> LoadedConfiguration {
         let evaluator = makeEvaluator()
-        checkFormat(fileName, evaluator)
         evaluator.loadFile(path: fileName, bytes: bytes, includedFrom: nil)
         return finish(evaluator, mainFile: fileName)
     }
@@ -199,6 +207,7 @@ struct ValueConverter {
         case .string(let s): return .string(s)
         case .dynamic(let r): return .dynamic(reason: r)
         case .namespace(let ns): return .dynamic(reason: "Lua library table '\(ns)'")
+        case .proxy(let section, let name): return .dynamic(reason: "<option-proxy>:\(section)/\(name)")
         case .function(let f):
             return .function(f.location ?? SourceLocation(file: "<builtin>", range: Evaluator.lineRange(0)))
         case .table(let t):

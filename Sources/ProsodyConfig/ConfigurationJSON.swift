@@ -126,7 +126,7 @@ public enum ConfigurationJSON {
     }
 
     /// The oracle's value encoding.
-    public static func encode(_ v: ConfigValue) -> JSON {
+    static func encode(_ v: ConfigValue) -> JSON {
         switch v {
         case .string(let s): return .string(s)
         case .integer(let i): return .int(i)
@@ -137,6 +137,9 @@ public enum ConfigurationJSON {
         case .function: return .string("<function>")
         case .dynamic(let reason):
             if reason == "<cycle>" { return .string("<cycle>") }
+            if reason.hasPrefix("<option-proxy>:") {
+                return .object([("<option-proxy>", .string(String(reason.dropFirst("<option-proxy>:".count))))])
+            }
             return .object([("<dynamic>", .string(reason))])
         case .table(let t):
             if isSequence(t) {
@@ -194,6 +197,8 @@ public enum ConfigurationJSON {
                 fields.append(("module", .string(m)))
             }
             fields.append(("declarations", .array(s.declarations.map { .object(location($0, o)) })))
+            if !s.declaredModules.isEmpty { fields.append(("declared_modules", .array(s.declaredModules.map { .string($0) }))) }
+            fields.append(("bookkeeping", .object(s.bookkeeping.map { ($0.name, encode($0.value)) })))
             fields.append(("options", .array(s.options.map { opt in
                 .object([("name", .string(opt.name)), ("value", encode(opt.value))] + location(opt.location, o)
                         + [("via_table_form", .bool(opt.viaTableForm))])
@@ -253,7 +258,7 @@ public enum ConfigurationJSON {
 
 /// A minimal JSON tree with ordered objects and a deterministic, oracle-like layout
 /// (two-space indentation, `": "`, `[]`/`{}` when empty).
-public indirect enum JSON: Sendable {
+indirect enum JSON: Sendable {
     case null
     case bool(Bool)
     case int(Int64)

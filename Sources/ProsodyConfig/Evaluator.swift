@@ -25,6 +25,8 @@ final class Scope {
     let parent: Scope?
     /// The variadic arguments of the enclosing function, when it has `...`.
     var varargs: [LuaValue]?
+    /// The outermost scope of a function body (or of a file's chunk).
+    var isFunctionRoot = false
     init(parent: Scope?) {
         self.parent = parent
         self.varargs = nil
@@ -33,6 +35,18 @@ final class Scope {
         var s: Scope? = self
         while let scope = s {
             if let b = scope.vars[name] { return b }
+            s = scope.parent
+        }
+        return nil
+    }
+    /// "local" when `name` is a local of the current function, "upvalue" when it is one of an
+    /// enclosing function, nil when it is not a local at all.
+    func kindOf(_ name: String) -> String? {
+        var s: Scope? = self
+        var crossed = false
+        while let scope = s {
+            if scope.vars[name] != nil { return crossed ? "upvalue" : "local" }
+            if scope.isFunctionRoot { crossed = true }
             s = scope.parent
         }
         return nil
@@ -151,6 +165,8 @@ final class Evaluator {
     var exprDepth = 0
     var steps = 0
     var longPathReported = Set<String>()
+    /// Set once a RunScript ran (its Lua globals are unknown to us).
+    var runScriptSeen: String?
 
     static let dynamicSectionName = "<dynamic>"
 
@@ -203,9 +219,9 @@ final class Evaluator {
             report(.byteOrderMarkOrShebang, "unexpected symbol near '#'",
                    at: SourceLocation(file: path, range: Self.lineRange(1)), fatal: true)
         }
-        var i = 0
-        while i < text.count, text[i] == 0x20 { i += 1 }
-        if i < text.count, text[i] == UInt8(ascii: "#"), i <= 3 {
+        // A `#!` line (right at the start, or right after a BOM) is skipped like luac does.
+        var i = (text.count >= 3 && bytes.starts(with: [0xEF, 0xBB, 0xBF])) ? 3 : 0
+        if i < text.count, text[i] == UInt8(ascii: "#") {
             while i < text.count, text[i] != UInt8(ascii: "\n") { text[i] = 0x20; i += 1 }
         }
         let parsed = LuaParser.parse(text)
@@ -306,7 +322,11 @@ final class Evaluator {
             let box = Box(.nil)
             scope.vars[name.name] = box
             box.value = .function(LuaFunction(.closure(body, scope, env: env, name: name.name), location: loc(name.range, env)))
-        case .function(let name, let body):
+        case .function(let name, var body):
+            if let method = name.method {
+                // `function t:m(a)` is `t.m = function(self, a)`.
+                body.parameters.insert(Identifier("self", range: method.range), at: 0)
+            }
             let fn = LuaFunction(.closure(body, scope, env: env, name: name.path.map(\.name).joined(separator: ".")),
                                  location: loc(statement.range, env))
             let value = LuaValue.function(fn)
@@ -438,7 +458,8 @@ final class Evaluator {
             case .int(let x): lim = x
             case .float(let d):
                 if d.isNaN { return .normal }
-                lim = b > 0 ? (d >= 9.2e18 ? Int64.max : Int64(d.rounded(.down))) : (d <= -9.2e18 ? Int64.min : Int64(d.rounded(.up)))
+                let r = b > 0 ? d.rounded(.down) : d.rounded(.up)
+                lim = r >= 9.2e18 ? Int64.max : (r <= -9.2e18 ? Int64.min : Int64(r))
             default: lim = 0
             }
             var i = a
@@ -618,8 +639,10 @@ final class Evaluator {
             dynamicProblem("assignment into \(r)", at: at)
         case .namespace(let ns):
             dynamicProblem("assignment into the Lua library table '\(ns)'", at: at)
+        case .proxy:
+            break // Prosody 13: writes through an option proxy silently do nothing
         default:
-            throw LuaError(message: "attempt to index a \(base.typeName) value\(description.map { " (\($0))" } ?? "")", location: at)
+            throw LuaError(message: "attempt to index a \(base.typeName) value\(LuaOps.describeSuffix(description))", location: at)
         }
     }
 
@@ -660,6 +683,29 @@ final class Evaluator {
         default:
             return [try evalExpr(e, scope: scope, env: env)]
         }
+    }
+
+    /// `opt:append{...}` / `opt {...}`: list items are appended, `key = value` pairs merged,
+    /// into a copy of the current section's own option (recorded as an assignment).
+    func appendToOption(section: String, _ name: String, _ arg: LuaValue, at: SourceLocation) throws {
+        guard case .table(let old) = sections[section]?.rawValue(name) ?? .nil else { return }
+        guard case .table(let extra) = arg else {
+            if case .dynamic(let r) = arg { dynamicProblem("items appended to \(name) (\(r))", at: at); return }
+            throw LuaError(message: "bad argument #1 to 'append' (table expected, got \(arg.typeName))", location: at)
+        }
+        let merged = LuaTable()
+        for (k, v) in old.entries { merged[k] = v }
+        var next = merged.length + 1
+        for k in extra.pairsOrder {
+            if case .int(let i) = k, i >= 1, i <= extra.length {
+                merged[.int(next)] = extra[k]
+                next += 1
+            } else {
+                merged[k] = extra[k]
+            }
+        }
+        setOption(section: section, key: name, value: .table(merged), location: at, valueRange: at.range,
+                  viaTableForm: false, bookkeeping: false, statementLine: at.line)
     }
 
     func enter(_ e: LuaExpr, _ env: FileEnv) throws {
@@ -756,7 +802,7 @@ final class Evaluator {
     /// Lua 5.4's variable description in error messages (`global 'x'`, `local 'y'`, `field 'z'`).
     func describe(_ e: LuaExpr, scope: Scope) -> String? {
         switch e.kind {
-        case .name(let n): return scope.lookup(n) != nil ? "local '\(n)'" : "global '\(n)'"
+        case .name(let n): return "\(scope.kindOf(n) ?? "global") '\(n)'"
         case .index(_, let k, _):
             if case .string(let s) = k.kind { return "field '\(s.text)'" }
             return nil
@@ -812,9 +858,21 @@ final class Evaluator {
             return .nil
         }
         if settings.version == .v13, let state = sections[env.currentHost], let entry = state.entries[name] {
+            if case .table = entry.value { return .proxy(env.currentHost, name) }
             return entry.value
         }
-        if let v = globalValue(name) { return v }
+        if let v = globalValue(name) {
+            if settings.version == .v13 {
+                warnings.append(ProsodyWarning(file: env.file, line: range.start.line,
+                                               text: "direct usage of the Lua API is deprecated - replace `\(name)` with `Lua.\(name)`"))
+            }
+            return v
+        }
+        if let script = runScriptSeen {
+            // A RunScript may have created this Lua global: not statically known.
+            if context == .value { dynamicProblem("'\(name)' may be a Lua global set by RunScript \(script)", at: loc(range, env)) }
+            return .dynamic("global '\(name)' (RunScript \(script))")
+        }
         if context == .value {
             let location = loc(range, env)
             if optionNamesSet.contains(name) {
@@ -845,8 +903,14 @@ final class Evaluator {
         case .dynamic(let r):
             if case .string(let k) = key { return .dynamic("\(r).\(k)") }
             return .dynamic(r)
+        case .proxy(let section, let name):
+            if case .string("append") = key { return .function(LuaFunction(.proxyAppend(section, name))) }
+            if case .string("values") = key { return .function(LuaFunction(.proxyValues(section, name))) }
+            if case .dynamic = key { return key }
+            let text = (try? tostring(key, at: at)) ?? key.typeName
+            throw LuaError(message: "Unknown config option operation: '\(text)'", location: at)
         default:
-            throw LuaError(message: "attempt to index a \(base.typeName) value\(description.map { " (\($0))" } ?? "")", location: at)
+            throw LuaError(message: "attempt to index a \(base.typeName) value\(LuaOps.describeSuffix(description))", location: at)
         }
     }
 
@@ -941,14 +1005,18 @@ final class Evaluator {
         case .dynamic(let r):
             dynamicProblem("call of \(r)", at: at)
             return [.dynamic("\(r)(...)")]
+        case .proxy(let section, let name):
+            // Prosody 13: `modules_enabled { "x" }` appends to the section's own option.
+            try appendToOption(section: section, name, args.first ?? .nil, at: at)
+            return []
         case .namespace(let ns):
             if ns == "_G" || ns == "string" || ns == "math" || ns == "table" {
-                throw LuaError(message: "attempt to call a table value\(description.map { " (\($0))" } ?? "")", location: at)
+                throw LuaError(message: "attempt to call a table value\(LuaOps.describeSuffix(description))", location: at)
             }
             dynamicProblem("call of \(ns)", at: at)
             return [.dynamic("\(ns)(...)")]
         default:
-            throw LuaError(message: "attempt to call a \(f.typeName) value\(description.map { " (\($0))" } ?? "")", location: at)
+            throw LuaError(message: "attempt to call a \(f.typeName) value\(LuaOps.describeSuffix(description))", location: at)
         }
     }
 
@@ -962,6 +1030,7 @@ final class Evaluator {
                                location: at, problemKind: .evaluationLimit, prosodyWouldFail: false)
             }
             let scope = Scope(parent: captured)
+            scope.isFunctionRoot = true
             for (i, p) in body.parameters.enumerated() { scope.declare(p.name, i < args.count ? args[i] : .nil) }
             scope.varargs = body.isVariadic ? Array(args.dropFirst(body.parameters.count)) : []
             let flow = try execBlock(body.body, scope: scope, env: fenv, newScope: false)
@@ -986,6 +1055,16 @@ final class Evaluator {
             return try componentOptions(name, arg, at: at, env: env)
         case .componentOptions(let name):
             return try componentOptions(name, args.first ?? .nil, at: at, env: env)
+        case .proxyAppend(let section, let name):
+            try appendToOption(section: section, name, args.count > 1 ? args[1] : .nil, at: at)
+            return []
+        case .proxyValues(let section, let name):
+            guard case .table(let t) = sections[section]?.rawValue(name) ?? .nil else { return [.nil] }
+            return [.function(LuaFunction(.sequence(SequenceState(t.arrayValuesInOrder))))]
+        case .sequence(let state):
+            guard state.position < state.values.count else { return [.nil] }
+            state.position += 1
+            return [state.values[state.position - 1]]
         case .builtin(let b):
             return try callBuiltin(b, args, at: at, env: env)
         }
@@ -1127,7 +1206,7 @@ final class Evaluator {
             try includeGlob(directory: dirPart.isEmpty ? env.directory : dir, glob: glob, pattern: pattern, at: at, env: env)
             return
         }
-        includeFile(Self.resolveRelative(parent: env.directory, path: pattern), at: at, env: env)
+        includeFile(Self.resolveRelative(parent: env.directory, path: pattern), pattern: pattern, at: at, env: env)
     }
 
     func includeGlob(directory: String, glob: String, pattern: String, at: SourceLocation, env: FileEnv) throws {
@@ -1145,7 +1224,7 @@ final class Evaluator {
             matched += 1
             // Prosody re-resolves each match against the including file's directory (which
             // doubles a relative directory part when the main path was relative, §0 item 5).
-            includeFile(Self.resolveRelative(parent: env.directory, path: directory + "/" + name), at: at, env: env)
+            includeFile(Self.resolveRelative(parent: env.directory, path: directory + "/" + name), pattern: pattern, at: at, env: env)
         }
         if matched == 0 {
             report(.includeNotFound(pattern: pattern),
@@ -1154,7 +1233,8 @@ final class Evaluator {
         }
     }
 
-    func includeFile(_ path: String, at: SourceLocation, env: FileEnv) {
+    /// `pattern`: the Include argument as written (for problems).
+    func includeFile(_ path: String, pattern: String, at: SourceLocation, env: FileEnv) {
         if includeStack.contains(path) || includeStack.contains(where: { Self.samePath($0, path) }) {
             report(.includeCycle(file: path), "Include cycle: \(path) is already being loaded (Prosody fails with a C stack overflow)",
                    at: at, fatal: true)
@@ -1166,7 +1246,7 @@ final class Evaluator {
         }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            report(.includeNotFound(pattern: path), "Error loading included \(path): \(path): No such file or directory",
+            report(.includeNotFound(pattern: pattern), "Error loading included \(path): \(path): No such file or directory",
                    at: at, fatal: true)
             return
         }

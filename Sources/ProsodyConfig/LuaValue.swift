@@ -33,6 +33,14 @@ final class LuaTable {
 
     var entries: [(LuaKey, LuaValue)] { order.map { ($0, storage[$0]!) } }
 
+    /// Values at 1, 2, ... up to the first nil.
+    var arrayValuesInOrder: [LuaValue] {
+        var result: [LuaValue] = []
+        var i: Int64 = 1
+        while let v = storage[.int(i)] { result.append(v); i += 1 }
+        return result
+    }
+
     /// Iteration order like Lua's `pairs` for constructor-built tables: array part 1..n
     /// first, then the other keys in insertion order.
     var pairsOrder: [LuaKey] {
@@ -121,6 +129,11 @@ final class LuaFunction {
         case componentModule(String)
         /// The function `Component "x" "mod"` returns (accepts an options table).
         case componentOptions(String)
+        /// A stateful iterator over values (Prosody 13 `opt:values()`).
+        case sequence(SequenceState)
+        /// Prosody 13 `opt:append` / `opt:values` of an option proxy (section, option).
+        case proxyAppend(String, String)
+        case proxyValues(String, String)
     }
     let kind: Kind
     let location: SourceLocation?
@@ -128,6 +141,12 @@ final class LuaFunction {
         self.kind = kind
         self.location = location
     }
+}
+
+final class SequenceState {
+    let values: [LuaValue]
+    var position = 0
+    init(_ values: [LuaValue]) { self.values = values }
 }
 
 enum LuaValue {
@@ -142,6 +161,8 @@ enum LuaValue {
     case namespace(String)
     /// Not statically known.
     case dynamic(String)
+    /// Prosody 13: a table option read back by name (section, option) is an option proxy.
+    case proxy(String, String)
 
     var isNil: Bool { if case .nil = self { return true } else { return false } }
     var isDynamic: Bool { if case .dynamic = self { return true } else { return false } }
@@ -162,7 +183,7 @@ enum LuaValue {
         case .bool: return "boolean"
         case .int, .float: return "number"
         case .string: return "string"
-        case .table, .namespace: return "table"
+        case .table, .namespace, .proxy: return "table"
         case .function: return "function"
         case .dynamic: return "dynamic"
         }
@@ -179,7 +200,7 @@ enum LuaValue {
         case .bool(let b): return .bool(b)
         case .table(let t): return .object(ObjectIdentifier(t), "table")
         case .function(let f): return .object(ObjectIdentifier(f), "function")
-        case .nil, .namespace, .dynamic: return nil
+        case .nil, .namespace, .dynamic, .proxy: return nil
         }
     }
 }

@@ -84,6 +84,9 @@ final class IncludeTests: XCTestCase {
         XCTAssertEqual(problems.count, 3)
         XCTAssertEqual(problems.map { $0.location?.line }, [1, 2, 3])
         XCTAssertEqual(problems.map(\.prosodyWouldFail), [true, false, true])
+        XCTAssertEqual(problems.map(\.kind), [.includeNotFound(pattern: "nothing/here.cfg.lua"),
+                                              .includeNotFound(pattern: "empty.d/*.cfg.lua"),
+                                              .includeNotFound(pattern: "missing.d/*.cfg.lua")])
         XCTAssertEqual(problems[0].message,
                        "Error loading included \(t.path("nothing/here.cfg.lua")): \(t.path("nothing/here.cfg.lua")): No such file or directory")
         XCTAssertEqual(problems[2].message, "cannot open \(t.path("missing.d")): No such file or directory")

@@ -146,3 +146,22 @@ final class NestingTests: XCTestCase {
         XCTAssertEqual(json.components(separatedBy: "[\n").count - 1, depth - 1 + 2, "the nested arrays plus files and sections")
     }
 }
+
+final class SmallStackTests: XCTestCase {
+    /// Loads from a thread with a small stack (like Swift concurrency's) survive deep nesting.
+    func testDeepNestingOnASmallStackThread() {
+        let depth = 195
+        let text = "a = " + String(repeating: "{", count: depth) + String(repeating: "}", count: depth)
+            + "\nlocal function f(n) if n == 0 then return 0 end return f(n - 1) + 1 end\nb = f(90)\n"
+        let done = expectation(description: "loaded")
+        let thread = Thread {
+            let c = load(text)
+            XCTAssertEqual(c.value("*", "b"), .integer(90))
+            XCTAssertNotNil(c.value("*", "a"))
+            done.fulfill()
+        }
+        thread.stackSize = 256 * 1024
+        thread.start()
+        wait(for: [done], timeout: 30)
+    }
+}

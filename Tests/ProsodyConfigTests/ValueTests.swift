@@ -133,8 +133,13 @@ final class ValueTests: XCTestCase {
         let c = load("""
         admins = { "a@x" }
         copy = admins
+        name = "n"
+        copy_name = name
         """, version: .v13)
-        XCTAssertEqual(strings(c.value("*", "copy")), ["a@x"])
+        // a table comes back as an option proxy (modules later see a proxy, not the list)
+        XCTAssertEqual(c.value("*", "copy"), .dynamic(reason: "<option-proxy>:*/admins"))
+        XCTAssertEqual(c.value("*", "copy_name"), .string("n"))
+        XCTAssertTrue(ConfigurationJSON.render(c, style: .oracle).contains("\"<option-proxy>\": \"*/admins\""))
         XCTAssertTrue(c.problems.isEmpty)
     }
 
@@ -171,6 +176,16 @@ final class ValueTests: XCTestCase {
         XCTAssertEqual(c.value("*", "e"), .integer(1))
         XCTAssertGreaterThanOrEqual(c.problems("dynamic").count, 5)
         XCTAssertFalse(c.prosodyWouldFail)
+    }
+
+    func testRunScriptMakesUnknownGlobalsDynamic() {
+        let c = load("""
+        before = fals
+        RunScript "helpers.lua"
+        after = helper_value
+        """)
+        XCTAssertEqual(c.problems("bareIdentifierIsNil").count, 1)
+        XCTAssertTrue(c.value("*", "after")?.isDynamic ?? false)
     }
 
     func testLuaGlobalIn012And13() {
@@ -238,5 +253,57 @@ final class ChainTests: XCTestCase {
         XCTAssertTrue(c.value("*", "d")?.isDynamic ?? false)
         XCTAssertEqual(c.value("*", "e"), .boolean(false))
         XCTAssertTrue(c.problems("bareIdentifierIsNil").isEmpty, "short-circuit: never evaluated")
+    }
+}
+
+final class Version13Tests: XCTestCase {
+    func testOptionAppendAndValues() {
+        let text = """
+        modules_enabled = { "roster" }
+        modules_enabled:append { "ping" }
+        modules_enabled { "mam" }
+        local seen = {}
+        for m in modules_enabled:values() do seen[#seen + 1] = m end
+        copied = seen
+        VirtualHost "x.example"
+        modules_enabled { "muc" }
+        """
+        let c = load(text, version: .v13)
+        XCTAssertEqual(strings(c.value("*", "modules_enabled")), ["roster", "ping", "mam"])
+        XCTAssertEqual(strings(c.value("*", "copied")), ["roster", "ping", "mam"])
+        XCTAssertEqual(c.problems("runtimeError").first?.message,
+                       "attempt to call a nil value (global 'modules_enabled')", "the host has no own modules_enabled")
+        let old = load(text)
+        XCTAssertEqual(old.problems("runtimeError").first?.message, "attempt to index a nil value (global 'modules_enabled')")
+    }
+}
+
+final class HostileInputTests: XCTestCase {
+    /// Library calls with extreme arguments give Lua errors, never a crash or a hang.
+    func testExtremeArgumentsDoNotCrash() {
+        let start = Date()
+        let c = load("""
+        a = select(math.mininteger, 1, 2)
+        b = string.rep("x", math.maxinteger)
+        local t = { 1, 2 }
+        c = table.remove(t, math.mininteger)
+        d = string.format("%999999999d", 1)
+        for i = 1, -1e300 do e = i end
+        for i = 1, 1e300 do f = i end
+        g = string.sub("abc", math.mininteger, math.maxinteger)
+        h = table.concat({ "a" }, "", 1, math.maxinteger)
+        i = math.mininteger // -1
+        j = math.mininteger % -1
+        k = 1 << 64
+        l = tostring(1e308 * 10)
+        after = 1
+        """)
+        XCTAssertEqual(c.value("*", "after"), .integer(1))
+        XCTAssertEqual(c.value("*", "g"), .string("abc"))
+        XCTAssertEqual(c.value("*", "i"), .integer(Int64.min))
+        XCTAssertEqual(c.value("*", "k"), .integer(0))
+        XCTAssertEqual(c.value("*", "l"), .string("inf"))
+        XCTAssertGreaterThanOrEqual(c.problems("runtimeError").count, 4)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
     }
 }

@@ -1,0 +1,44 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The evaluator recurses with the Lua source's nesting (up to luac's ~200 levels, times a
+/// few frames each). Loads run on a dedicated thread with a 64 MiB stack (reserved lazily)
+/// so callers on small stacks (Swift concurrency's threads, debug builds) are safe.
+enum LargeStack {
+    private final class Job: @unchecked Sendable {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+
+    private final class Box<T>: @unchecked Sendable {
+        var value: T?
+    }
+
+    static func run<T>(_ body: @escaping () -> T) -> T {
+        #if os(Linux)
+        let box = Box<T>()
+        let job = Job { box.value = body() }
+        var attr = pthread_attr_t()
+        pthread_attr_init(&attr)
+        defer { pthread_attr_destroy(&attr) }
+        pthread_attr_setstacksize(&attr, 64 << 20)
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(job).toOpaque()
+        let rc = pthread_create(&thread, &attr, { raw in
+            Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue().body()
+            return nil
+        }, context)
+        if rc == 0 {
+            pthread_join(thread, nil)
+            if let value = box.value { return value }
+            return body()
+        }
+        Unmanaged<Job>.fromOpaque(context).release()
+        return body()
+        #else
+        return body()
+        #endif
+    }
+}

@@ -1,0 +1,2 @@
+t = { "x", "y" }
+for _, v in ipairs(t) do last = v end

@@ -1,0 +1,2 @@
+ssl = { certificate = "x" }
+g = ssl.certificate
