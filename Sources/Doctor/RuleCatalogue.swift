@@ -40,6 +40,8 @@ public struct RuleDescription: Sendable, Codable {
         public var note: String?
         /// Files around Prosody for cross-file rules (rules/deployment.yml).
         public var deployment: DeploymentExample? = nil
+        /// The main config's file name (default `prosody.cfg.lua`).
+        public var main: String? = nil
     }
 
     /// jicofo/config.js/nginx snippets written next to the config, and the clock

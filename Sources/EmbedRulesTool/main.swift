@@ -41,6 +41,7 @@ struct Rule: Decodable {
         var also: [String]?
         var note: String?
         var deployment: DeploymentExample?
+        var main: String?
     }
 
     struct DeploymentExample: Decodable {
@@ -80,7 +81,7 @@ func example(_ e: Rule.Example) -> String {
     let deployment = e.deployment.map { d in
         "RuleDescription.DeploymentExample(jicofo: \(literal(d.jicofo)), properties: \(literal(d.properties)), configjs: \(literal(d.configjs)), nginx: \(literal(d.nginx)), now: \(literal(d.now)))"
     } ?? "nil"
-    return "RuleDescription.Example(config: \(literal(e.config)), log: \(literal(e.log)), files: \(files), also: \(literal(e.also)), note: \(literal(e.note)), deployment: \(deployment))"
+    return "RuleDescription.Example(config: \(literal(e.config)), log: \(literal(e.log)), files: \(files), also: \(literal(e.also)), note: \(literal(e.note)), deployment: \(deployment), main: \(literal(e.main)))"
 }
 
 func fail(_ message: String) -> Never {

@@ -8,8 +8,8 @@ import ProsodyConfig
 /// loader and every rule run over it.
 enum ExampleRunner {
     static func findings(for example: RuleDescription.Example, engine: Engine = Engine()) throws -> [Finding] {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("pd-example-\(UUID().uuidString)")
+        // Short on purpose: a warning in a file whose path has 60+ bytes is its own rule (CFG117).
+        let directory = URL(fileURLWithPath: "/tmp/pd" + UUID().uuidString.prefix(8))
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         for (relative, text) in example.files ?? [:] {
@@ -17,7 +17,7 @@ enum ExampleRunner {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
-        let main = directory.appendingPathComponent("prosody.cfg.lua")
+        let main = directory.appendingPathComponent(example.main ?? "prosody.cfg.lua")
         try Data((example.config ?? "").utf8).write(to: main)
         let loaded = ConfigLoader().load(path: main.path)
         var context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources)

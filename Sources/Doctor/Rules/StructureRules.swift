@@ -1,3 +1,4 @@
+import LuaSyntax
 import ProsodyConfig
 
 /// LUA001 and CFG1xx: the shape of the config files, mostly straight from the
@@ -17,7 +18,48 @@ enum StructureRules {
         fromProblems("CFG111") { kind in if case .unreadableFile = kind { true } else { false } },
         fromProblems("CFG112") { kind in if case .runtimeError = kind { true } else { false } },
         fromProblems("CFG113", confidence: .certain) { kind in if case .dynamic = kind { true } else { false } },
+        RuleImplementation("CFG104", check: optionAfterComponent),
+        RuleImplementation("CFG114", check: mainFileNameNotLua),
+        fromProblems("CFG115") { kind in if case .invalidHostName = kind { true } else { false } },
+        fromProblems("CFG116") { kind in if case .evaluationLimit = kind { true } else { false } },
+        fromProblems("CFG117") { kind in if case .longPathWarningCrash = kind { true } else { false } },
     ]
+
+    /// An option indented under a VirtualHost header (perhaps one commented out) that
+    /// Prosody files under the Component declared before it.
+    static func optionAfterComponent(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
+        guard let configuration = context.configuration else { return [] }
+        var findings: [Finding] = []
+        for assignment in configuration.assignments where !assignment.viaTableForm {
+            guard let visual = assignment.visualSection, visual != assignment.section,
+                  let actual = configuration.section(named: assignment.section), actual.componentModule != nil
+            else { continue }
+            let visualIsHost = configuration.section(named: visual)?.isVirtualHost ?? true
+            guard visualIsHost else { continue }
+            let declared = configuration.section(named: visual) != nil
+            let header = declared ? "VirtualHost \"\(visual)\"" : "the commented-out VirtualHost \"\(visual)\""
+            var related = actual.declarations.prefix(1).map { RelatedLocation($0, note: "Component \"\(actual.name)\" declared here; the option lands in it") }
+            if let host = configuration.section(named: visual), let declaration = host.declarations.first {
+                related.append(RelatedLocation(declaration, note: "VirtualHost \"\(visual)\" is declared here"))
+            }
+            findings.append(factory.make(
+                "'\(assignment.name)' is indented under \(header) but Prosody files it under Component \"\(actual.name)\" (the last section opened before it); the VirtualHost never gets it",
+                at: assignment.location, related: related, confidence: declared ? .certain : .likely))
+        }
+        return findings
+    }
+
+    /// Prosody picks the config parser from the main file's extension.
+    static func mainFileNameNotLua(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
+        guard let configuration = context.configuration else { return [] }
+        return configuration.problems.compactMap { problem in
+            guard case .noParser = problem.kind else { return nil }
+            let file = configuration.mainFile.isEmpty ? (configuration.files.last ?? "") : configuration.mainFile
+            let start = SourcePosition(offset: 0, line: 1, column: 1)
+            return factory.make(problem.message,
+                                at: problem.location ?? SourceLocation(file: file, range: SourceRange(start: start, end: start)))
+        }
+    }
 
     /// A rule that reports every loader problem of one kind, with the loader's message.
     static func fromProblems(_ id: String, note: String = "related", confidence: Confidence = .certain,
@@ -38,9 +80,10 @@ enum StructureRules {
         guard let configuration = context.configuration else { return [] }
         return configuration.problems.compactMap { problem in
             guard case .includeNotFound(let pattern) = problem.kind else { return nil }
-            let isPattern = pattern.contains("*") || pattern.contains("?")
+            // Prosody fails on a missing file or directory; a pattern matching nothing is silent.
+            _ = pattern
             return factory.make(problem.message, at: problem.location,
-                                severity: isPattern ? .warning : .error)
+                                severity: problem.prosodyWouldFail ? .error : .warning)
         }
     }
 }
