@@ -65,6 +65,7 @@ test: deps
 conformance: conformance-deps build
 	bash scripts/parser-conformance.sh
 	python3 scripts/model-conformance.py
+	python3 scripts/prosodyctl-parity.py
 
 bench: conformance-deps build
 	bash scripts/bench.sh

@@ -31,12 +31,12 @@ PY
 
 # The largest corpus config that Prosody's own loader accepts.
 largest=""
-for f in $(ls -S "$SHARED"/corpus/configs/*); do
+while IFS= read -r f; do
 	cp "$f" "$tmp/c.cfg.lua"
 	if (cd "$tmp" && timeout 20 prosodyctl --config "$tmp/c.cfg.lua" check config >/dev/null 2>&1); status=$?; [ "$status" -ne 1 ]; then
 		largest="$f"; break
 	fi
-done
+done < <(ls -S "$SHARED"/corpus/configs/*)
 [ -f "$work/big5mb.cfg.lua" ] || python3 "$root/scripts/gen-big-config.py" $((5 * 1024 * 1024)) > "$work/big5mb.cfg.lua"
 
 printf '%-58s %9s %12s %16s %8s\n' input bytes "ours (ms)" "prosodyctl (ms)" ratio

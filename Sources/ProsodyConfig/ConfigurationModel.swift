@@ -192,7 +192,11 @@ public struct ProsodyWarning: Sendable, Hashable {
 public struct ProsodyConfiguration: Sendable {
     public var global: ConfigSection
     /// VirtualHosts and Components in the order they were first declared.
-    public var sections: [ConfigSection]
+    public var sections: [ConfigSection] {
+        didSet { sectionIndex = Self.index(sections) }
+    }
+    /// Name → position in `sections`: rules look sections up by name in loops.
+    private var sectionIndex: [String: Int]
     /// Every assignment in evaluation order (for duplicate and placement checks).
     public var assignments: [OptionAssignment]
     /// Files loaded, in the order Prosody finishes loading them (includes before includers).
@@ -209,6 +213,7 @@ public struct ProsodyConfiguration: Sendable {
                 files: [String], problems: [ConfigProblem]) {
         self.global = global
         self.sections = sections
+        self.sectionIndex = Self.index(sections)
         self.assignments = assignments
         self.files = files
         self.problems = problems
@@ -225,7 +230,12 @@ public struct ProsodyConfiguration: Sendable {
     public var virtualHosts: [ConfigSection] { sections.filter(\.isVirtualHost) }
     public var components: [ConfigSection] { sections.filter { $0.componentModule != nil } }
     public func section(named name: String) -> ConfigSection? {
-        name == "*" ? global : sections.first { $0.name == name }
+        if name == "*" { return global }
+        return sectionIndex[name].map { sections[$0] }
+    }
+
+    private static func index(_ sections: [ConfigSection]) -> [String: Int] {
+        Dictionary(sections.enumerated().map { ($1.name, $0) }) { first, _ in first }
     }
 
     /// Prosody's `config.get(host, name)`: the host's own value, else the global one.
