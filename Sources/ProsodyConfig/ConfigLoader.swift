@@ -35,24 +35,265 @@ public struct LoadedConfiguration: Sendable {
     }
 }
 
-/// Loads a Prosody config file tree with configmanager semantics. (Evaluator in progress.)
+/// Loads a Prosody config file tree with configmanager semantics: a bounded interpreter
+/// for the config subset of Lua (sections as runtime state, Include, ENV_, locals, loops,
+/// helper functions...). Anything host-dependent becomes `.dynamic`, never a guess.
 public struct ConfigLoader: Sendable {
-    public var environment: [String: String]
+    public enum IncludeOrder: Sendable, Hashable {
+        /// The real directory listing order (readdir, unsorted), as Prosody does.
+        case directoryListing
+        /// Bytewise sorted (deterministic tests).
+        case sorted
+    }
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public var environment: [String: String]
+    public var version: ProsodyVersion
+    public var includeOrder: IncludeOrder
+    /// Make a relative main path absolute against the working directory first, as
+    /// prosody/prosodyctl are normally given an absolute path (and as the oracle does).
+    /// False reproduces Prosody's behaviour with a relative `--config` (§0 item 5).
+    public var absolutizeMainPath: Bool
+    /// Evaluation bounds (nothing can hang).
+    public var maxLoopIterations: Int
+    public var maxCallDepth: Int
+    public var stepBudget: Int
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment,
+                version: ProsodyVersion = .v0_12, includeOrder: IncludeOrder = .directoryListing,
+                absolutizeMainPath: Bool = true) {
         self.environment = environment
+        self.version = version
+        self.includeOrder = includeOrder
+        self.absolutizeMainPath = absolutizeMainPath
+        self.maxLoopIterations = 10_000
+        self.maxCallDepth = 100
+        self.stepBudget = 2_000_000
     }
 
     /// Loads the main config at `path` and its Includes. Problems (syntax errors, missing
     /// includes, unreadable files...) are recorded in the model; this never throws.
     public func load(path: String) -> LoadedConfiguration {
-        load(bytes: (try? [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))) ?? [], fileName: path)
+        let mainPath = absolutizeMainPath ? Self.absolutize(path) : path
+        let evaluator = makeEvaluator()
+        let fileLocation = SourceLocation(file: mainPath, range: Evaluator.lineRange(1))
+        var isDir: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: mainPath, isDirectory: &isDir) {
+            evaluator.report(.unreadableFile(path: mainPath), "\(mainPath): No such file or directory", at: nil,
+                             fatal: true, errorKind: "file")
+            return finish(evaluator, mainFile: mainPath)
+        }
+        if isDir.boolValue {
+            evaluator.report(.unreadableFile(path: mainPath), "\(mainPath) is a directory", at: nil, fatal: true, errorKind: "file")
+            return finish(evaluator, mainFile: mainPath)
+        }
+        checkFormat(mainPath, evaluator)
+        guard let data = FileManager.default.contents(atPath: mainPath) else {
+            evaluator.report(.unreadableFile(path: mainPath), "\(mainPath): Permission denied", at: fileLocation,
+                             fatal: true, errorKind: "file")
+            return finish(evaluator, mainFile: mainPath)
+        }
+        evaluator.loadFile(path: mainPath, bytes: [UInt8](data), includedFrom: nil)
+        return finish(evaluator, mainFile: mainPath)
     }
 
     /// Loads config text given directly (stdin); Includes resolve against `fileName`'s directory.
     public func load(bytes: [UInt8], fileName: String) -> LoadedConfiguration {
-        let global = ConfigSection(name: "*", kind: .global, declarations: [], options: [])
-        let model = ProsodyConfiguration(global: global, sections: [], assignments: [], files: [fileName], problems: [])
-        return LoadedConfiguration(configuration: model, sources: SourceFiles(texts: [fileName: bytes]))
+        let evaluator = makeEvaluator()
+        checkFormat(fileName, evaluator)
+        evaluator.loadFile(path: fileName, bytes: bytes, includedFrom: nil)
+        return finish(evaluator, mainFile: fileName)
+    }
+
+    static func absolutize(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        var rest = Substring(path)
+        while rest.hasPrefix("./") {
+            rest = rest.dropFirst(2)
+            while rest.hasPrefix("/") { rest = rest.dropFirst() }
+        }
+        var cwd = FileManager.default.currentDirectoryPath
+        while cwd.count > 1, cwd.hasSuffix("/") { cwd.removeLast() }
+        return (cwd == "/" ? "" : cwd) + "/" + rest
+    }
+
+    func makeEvaluator() -> Evaluator {
+        var settings = EvaluatorSettings(environment: environment, version: version, sortedIncludes: includeOrder == .sorted)
+        settings.maxLoopIterations = maxLoopIterations
+        settings.maxCallDepth = maxCallDepth
+        settings.stepBudget = stepBudget
+        return Evaluator(settings: settings)
+    }
+
+    /// configmanager picks the parser from the last run of alphanumerics of the file name.
+    func checkFormat(_ path: String, _ evaluator: Evaluator) {
+        let scalars = Array(path.unicodeScalars)
+        var end = scalars.count
+        var start = end
+        while start > 0, scalars[start - 1].isASCII, CharacterSet.alphanumerics.contains(scalars[start - 1]) { start -= 1 }
+        if start == end { end = 0 }
+        let format = String(String.UnicodeScalarView(scalars[start..<scalars.count]))
+        if format != "lua" {
+            let message = format.isEmpty ? "no parser specified" : "no parser for \(format)"
+            evaluator.report(.noParser(format: format), message, at: nil, fatal: true, errorKind: "file")
+        }
+    }
+
+    func finish(_ e: Evaluator, mainFile: String) -> LoadedConfiguration {
+        var converter = ValueConverter()
+        var visual = VisualSections(sources: e.sources)
+        func option(_ key: String, _ entry: RawEntry) -> ConfigOption {
+            var o = ConfigOption(name: key, value: converter.convert(entry.value) ?? .dynamic(reason: "nil"), location: entry.location)
+            o.valueRange = entry.valueRange
+            o.viaTableForm = entry.viaTableForm
+            return o
+        }
+        func section(_ state: SectionState) -> ConfigSection {
+            var kind: SectionKind = .global
+            if state.name != "*" {
+                if state.declaredAsComponent, case .string(let m) = state.rawValue("component_module") {
+                    kind = .component(module: m)
+                } else if state.declaredAsComponent {
+                    kind = .component(module: state.declaredModules.last ?? "component")
+                } else {
+                    kind = .virtualHost
+                }
+            }
+            var s = ConfigSection(name: state.name, kind: kind, declarations: state.declarations, options: [])
+            for key in state.order {
+                let entry = state.entries[key]!
+                if entry.isBookkeeping { s.bookkeeping.append(option(key, entry)) } else { s.options.append(option(key, entry)) }
+            }
+            s.declaredModules = state.declaredModules
+            return s
+        }
+        let global = section(e.sections["*"]!)
+        let sections = e.sectionOrder.compactMap { e.sections[$0] }.map(section)
+        let assignments = e.assignments.map { a -> OptionAssignment in
+            var o = OptionAssignment(name: a.name, value: converter.convert(a.value), location: a.location,
+                                     section: a.section, viaTableForm: a.viaTableForm)
+            o.valueRange = a.valueRange
+            o.statementLine = a.statementLine
+            o.visualSection = visual.section(for: a.location)
+            return o
+        }
+        var model = ProsodyConfiguration(global: global, sections: sections, assignments: assignments,
+                                         files: e.files, problems: e.problems)
+        model.mainFile = mainFile
+        model.version = version
+        model.warnings = e.warnings
+        return LoadedConfiguration(configuration: model, sources: SourceFiles(texts: e.sources))
+    }
+}
+
+/// LuaValue -> ConfigValue (tables are snapshotted at the end of the load, as Prosody sees them).
+struct ValueConverter {
+    var ancestors = Set<ObjectIdentifier>()
+    var depth = 0
+
+    mutating func convert(_ v: LuaValue) -> ConfigValue? {
+        switch v {
+        case .nil: return nil
+        case .bool(let b): return .boolean(b)
+        case .int(let i): return .integer(i)
+        case .float(let d): return .float(d)
+        case .string(let s): return .string(s)
+        case .dynamic(let r): return .dynamic(reason: r)
+        case .namespace(let ns): return .dynamic(reason: "Lua library table '\(ns)'")
+        case .function(let f):
+            return .function(f.location ?? SourceLocation(file: "<builtin>", range: Evaluator.lineRange(0)))
+        case .table(let t):
+            let id = ObjectIdentifier(t)
+            if ancestors.contains(id) { return .dynamic(reason: "<cycle>") }
+            if depth > 260 { return .dynamic(reason: "table nested too deeply") }
+            ancestors.insert(id)
+            depth += 1
+            defer { ancestors.remove(id); depth -= 1 }
+            var entries: [ConfigTable.Entry] = []
+            for (k, value) in t.entries {
+                guard let cv = convert(value) else { continue }
+                let key: ConfigValue
+                switch k {
+                case .int(let i): key = .integer(i)
+                case .float(let d): key = .float(d)
+                case .string(let s): key = .string(s)
+                case .bool(let b): key = .boolean(b)
+                case .object(_, let type): key = .string("<\(type)>")
+                }
+                entries.append(ConfigTable.Entry(key: key, value: cv))
+            }
+            return .table(ConfigTable(entries: entries))
+        }
+    }
+}
+
+/// Which section header a line *looks* like it belongs to, by indentation.
+struct VisualSections {
+    let sources: [String: [UInt8]]
+    /// file -> per line (1-based index) the visual section name.
+    var cache: [String: [String?]] = [:]
+
+    init(sources: [String: [UInt8]]) { self.sources = sources }
+
+    mutating func section(for location: SourceLocation) -> String? {
+        if cache[location.file] == nil { cache[location.file] = Self.compute(sources[location.file] ?? []) }
+        let table = cache[location.file]!
+        let line = location.line
+        return line >= 1 && line < table.count ? table[line] : nil
+    }
+
+    static func compute(_ bytes: [UInt8]) -> [String?] {
+        // Split into lines.
+        var lines: [ArraySlice<UInt8>] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var start = 0
+            while start <= buffer.count {
+                let rest = buffer.count - start
+                if rest > 0, let found = memchr(base + start, 0x0A, rest) {
+                    let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    lines.append(bytes[start..<end])
+                    start = end + 1
+                } else {
+                    lines.append(bytes[start..<buffer.count])
+                    break
+                }
+            }
+        }
+        var result: [String?] = [nil]
+        // Monotonic stack of (indent, header name) of previous non-blank lines.
+        var stack: [(indent: Int, header: String?)] = []
+        for line in lines {
+            var indent = 0
+            var blank = true
+            for b in line {
+                if b == 0x20 { indent += 1 } else if b == 0x09 { indent = (indent / 8 + 1) * 8 } else if b == 0x0D { continue } else { blank = false; break }
+            }
+            if blank { result.append(nil); continue }
+            while let top = stack.last, top.indent >= indent { stack.removeLast() }
+            result.append(stack.last?.header ?? nil)
+            stack.append((indent, header(line)))
+        }
+        return result
+    }
+
+    /// `VirtualHost "x"`, `Component "y" "muc"`, `-- VirtualHost "z"` (also `Host`, `(`, `'`).
+    static func header(_ line: ArraySlice<UInt8>) -> String? {
+        var s = Substring(String(decoding: line.prefix(300), as: UTF8.self))
+        s = s.drop { $0 == " " || $0 == "\t" }
+        while s.hasPrefix("-") { s = s.dropFirst() }
+        s = s.drop { $0 == " " || $0 == "\t" }
+        var keyword: Substring = ""
+        for k in ["VirtualHost", "Component", "component", "Host", "host"] where s.hasPrefix(k) {
+            keyword = Substring(k)
+            break
+        }
+        guard !keyword.isEmpty else { return nil }
+        s = s.dropFirst(keyword.count)
+        s = s.drop { $0 == " " || $0 == "\t" || $0 == "(" }
+        guard let quote = s.first, quote == "\"" || quote == "'" else { return nil }
+        s = s.dropFirst()
+        guard let end = s.firstIndex(of: quote) else { return nil }
+        let name = String(s[..<end])
+        return Nameprep.prepare(name) ?? name.lowercased()
     }
 }

@@ -29,12 +29,25 @@ public struct OptionAssignment: Sendable {
     public var section: String
     /// Set through the table form `VirtualHost "x" { ... }` (never a duplicate warning).
     public var viaTableForm: Bool
+    /// Where the assigned value was written (nil when not known).
+    public var valueRange: SourceRange?
+    /// The section whose header the assignment *looks* like it belongs to by indentation:
+    /// the nearest preceding non-blank line with less indentation, when that line is a
+    /// `VirtualHost`/`Component` declaration, commented out (`-- VirtualHost "x"`) or not.
+    /// The name is given nameprepped (lowercased), like section names.
+    public var visualSection: String?
+    /// The line Prosody would print in a `Duplicate option` warning for this assignment
+    /// (Lua attributes the store to the last token of the value list).
+    public var statementLine: Int
     public init(name: String, value: ConfigValue?, location: SourceLocation, section: String, viaTableForm: Bool) {
         self.name = name
         self.value = value
         self.location = location
         self.section = section
         self.viaTableForm = viaTableForm
+        self.valueRange = nil
+        self.visualSection = nil
+        self.statementLine = location.line
     }
 }
 
@@ -43,10 +56,16 @@ public struct ConfigOption: Sendable {
     public var name: String
     public var value: ConfigValue
     public var location: SourceLocation
+    /// Where the value was written (nil when not known).
+    public var valueRange: SourceRange?
+    /// Set through a table form (`VirtualHost "x" { ... }`).
+    public var viaTableForm: Bool
     public init(name: String, value: ConfigValue, location: SourceLocation) {
         self.name = name
         self.value = value
         self.location = location
+        self.valueRange = nil
+        self.viaTableForm = false
     }
 }
 
@@ -58,12 +77,26 @@ public struct ConfigSection: Sendable {
     public var declarations: [SourceLocation]
     /// Effective options, in the order they were first set.
     public var options: [ConfigOption]
+    /// The bookkeeping keys configmanager stores itself (`defined`, `component_module`,
+    /// `load_global_modules`) with the declaration that set them. A key the config also
+    /// assigns explicitly appears in `options` instead (the raw table has one value a key).
+    public var bookkeeping: [ConfigOption]
+    /// The module names a Component was declared with, in order (more than one: redeclared).
+    public var declaredModules: [String]
 
     public init(name: String, kind: SectionKind, declarations: [SourceLocation], options: [ConfigOption]) {
         self.name = name
         self.kind = kind
         self.declarations = declarations
         self.options = options
+        self.bookkeeping = []
+        self.declaredModules = []
+    }
+
+    /// Prosody's raw section table: `options` plus `bookkeeping` (what the oracle prints).
+    public var rawOptions: [ConfigOption] {
+        let own = Set(options.map(\.name))
+        return bookkeeping.filter { !own.contains($0.name) } + options
     }
 
     public func option(_ name: String) -> ConfigOption? { options.first { $0.name == name } }
@@ -96,18 +129,63 @@ public struct ConfigProblem: Sendable {
         case runtimeError
         /// A value or control flow that could not be evaluated statically.
         case dynamic
+        /// The main config's file name does not end in `lua` (`no parser for example`).
+        case noParser(format: String)
+        /// A host name nameprep rejects (`contains forbidden characters`).
+        case invalidHostName(name: String)
+        /// An evaluation limit was hit (loop iterations, call depth, nesting); the rest of
+        /// that construct was not evaluated.
+        case evaluationLimit
+        /// A file path of 60 bytes or more plus a configmanager warning: Prosody 0.12 crashes
+        /// with `bad argument #2 to 'format' (number expected, got nil)` (§0 item 6).
+        case longPathWarningCrash(path: String)
     }
     public var kind: Kind
     public var message: String
     public var location: SourceLocation?
     /// Other relevant places (the first assignment of a duplicate, the clashing section...).
     public var related: [SourceLocation]
+    /// True when Prosody itself would refuse to load the config because of this problem
+    /// (syntax error, runtime error, missing include...). We keep evaluating regardless.
+    public var prosodyWouldFail: Bool
+    /// Prosody's error class when it fails: `"parser"` (anything raised while loading the
+    /// Lua) or `"file"` (main file unreadable, no parser for the file name).
+    public var prosodyErrorKind: String?
     public init(kind: Kind, message: String, location: SourceLocation?, related: [SourceLocation] = []) {
+        self.init(kind: kind, message: message, location: location, related: related, prosodyWouldFail: false)
+    }
+    public init(kind: Kind, message: String, location: SourceLocation?, related: [SourceLocation] = [],
+                prosodyWouldFail: Bool, prosodyErrorKind: String? = nil) {
         self.kind = kind
         self.message = message
         self.location = location
         self.related = related
+        self.prosodyWouldFail = prosodyWouldFail
+        self.prosodyErrorKind = prosodyWouldFail ? (prosodyErrorKind ?? "parser") : prosodyErrorKind
     }
+}
+
+/// Which Prosody's configmanager semantics to follow.
+public enum ProsodyVersion: String, Sendable, Hashable {
+    /// 0.12.x (Debian's package): no `Lua`, `FileContents`...; option names read as Lua globals.
+    case v0_12 = "0.12"
+    /// 13.0: `Lua`, `FileContents`, `FileLine`, `FileLines`, `Credential`, option read-back.
+    case v13 = "13.0"
+}
+
+/// A warning configmanager itself returns with a successful load (`Duplicate option 'x'`).
+public struct ProsodyWarning: Sendable, Hashable {
+    public var file: String
+    public var line: Int
+    /// Without location, e.g. `Duplicate option 'a'`.
+    public var text: String
+    public init(file: String, line: Int, text: String) {
+        self.file = file
+        self.line = line
+        self.text = text
+    }
+    /// As Prosody prints it: `<file>:<line>: <text>`.
+    public var message: String { "\(file):\(line): \(text)" }
 }
 
 /// The configuration as Prosody would load it, with provenance for every value.
@@ -120,6 +198,12 @@ public struct ProsodyConfiguration: Sendable {
     /// Files loaded, in the order Prosody finishes loading them (includes before includers).
     public var files: [String]
     public var problems: [ConfigProblem]
+    /// The main config file as loaded (absolute unless the loader was told otherwise).
+    public var mainFile: String
+    /// The semantics used.
+    public var version: ProsodyVersion
+    /// configmanager's own warnings, in Prosody's order.
+    public var warnings: [ProsodyWarning]
 
     public init(global: ConfigSection, sections: [ConfigSection], assignments: [OptionAssignment],
                 files: [String], problems: [ConfigProblem]) {
@@ -128,7 +212,15 @@ public struct ProsodyConfiguration: Sendable {
         self.assignments = assignments
         self.files = files
         self.problems = problems
+        self.mainFile = files.last ?? ""
+        self.version = .v0_12
+        self.warnings = []
     }
+
+    /// The error Prosody would stop at (the first fatal problem met), nil when it loads.
+    public var fatalProblem: ConfigProblem? { problems.first { $0.prosodyWouldFail } }
+    /// True when Prosody would refuse this config (we still model everything we could).
+    public var prosodyWouldFail: Bool { fatalProblem != nil }
 
     public var virtualHosts: [ConfigSection] { sections.filter(\.isVirtualHost) }
     public var components: [ConfigSection] { sections.filter { $0.componentModule != nil } }

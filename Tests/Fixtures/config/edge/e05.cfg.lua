@@ -1,0 +1,3 @@
+VirtualHost "a.example"
+local function inc() Include "inc/bad.inc" end
+inc()

@@ -1,0 +1,1 @@
+VirtualHost(ENV_SURELY_NOT_SET_X)

@@ -1,0 +1,2 @@
+VirtualHost "c.example"
+Component "C.example" "muc"

@@ -1,0 +1,1 @@
+VirtualHost "x.example" "muc"

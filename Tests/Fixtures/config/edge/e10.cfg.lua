@@ -1,0 +1,6 @@
+modules_enabled = { "a" }
+modules_enabled = { "b" }
+VirtualHost "h"
+modules_enabled = { "c" }
+VirtualHost "h"
+modules_enabled = { "d" }

@@ -1,0 +1,1 @@
+s = "x" .. nil_thing

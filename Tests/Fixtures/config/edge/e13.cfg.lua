@@ -1,0 +1,2 @@
+VirtualHost = 5
+x = 1

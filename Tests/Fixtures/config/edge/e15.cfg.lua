@@ -1,0 +1,3 @@
+local p = "inc2"
+Include(p .. "/*.lua")
+after = 1

@@ -1,0 +1,4 @@
+VirtualHost "ΣΑΣ.example"
+VirtualHost "ﬁ.example"
+VirtualHost "İstanbul.example"
+VirtualHost "ς.example"

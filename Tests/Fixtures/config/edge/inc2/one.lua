@@ -1,0 +1,1 @@
+VirtualHost "inc.example"; q = 1

@@ -1,2 +1,0 @@
-import XCTest
-final class LuaSyntaxPlaceholderTests: XCTestCase { func testBuilds() {} }

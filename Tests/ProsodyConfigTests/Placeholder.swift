@@ -1,2 +1,0 @@
-import XCTest
-final class ProsodyConfigPlaceholderTests: XCTestCase { func testBuilds() {} }
