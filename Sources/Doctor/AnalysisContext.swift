@@ -16,6 +16,8 @@ public struct AnalysisContext: Sendable {
     public var isJitsi: Bool
     /// Honour `-- prosody-doctor: ignore[...]` comments (off with `--ignore-inline`).
     public var inlineSuppressions: Bool = true
+    /// Facts read from Prosody logs (`check --log`, `logs`), nil when no log was given.
+    public var logs: LogAnalysis? = nil
 
     public init(configuration: ProsodyConfiguration?, sources: SourceFiles = SourceFiles(),
                 prosodyRelease: ProsodyRelease = .v0_12, isJitsi: Bool? = nil) {

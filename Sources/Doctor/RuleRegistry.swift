@@ -3,4 +3,6 @@ public enum RuleRegistry {
     public static let all: [RuleImplementation] =
         StructureRules.all
         + SuppressionRules.all
+        + JitsiLogRules.all
+        + ProsodyLogRules.all
 }

@@ -19,7 +19,16 @@ enum ExampleRunner {
         let main = directory.appendingPathComponent("prosody.cfg.lua")
         try Data((example.config ?? "").utf8).write(to: main)
         let loaded = ConfigLoader().load(path: main.path)
-        let context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources)
-        return engine.run(context)
+        guard let log = example.log else {
+            let context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources)
+            return engine.run(context)
+        }
+        // A `log:` example: the text goes through the log builder; without `config:` there is no config.
+        let logs = try LogAnalysisBuilder.analyse(text: log, name: directory.appendingPathComponent("prosody.log").path)
+        var context = AnalysisContext(configuration: example.config == nil ? nil : loaded.configuration,
+                                      sources: example.config == nil ? SourceFiles() : loaded.sources)
+        context.logs = logs
+        context.sources.addLogLines(logs.allExamples)
+        return engine.runCorrelated(context)
     }
 }
