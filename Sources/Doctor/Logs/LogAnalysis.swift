@@ -12,6 +12,8 @@ public struct LogExample: Sendable, Hashable {
     public var source: String?
     /// The event's first message line (cut at 400 bytes by the extractor).
     public var message: String
+    /// Position of the event in the input (orders events that share a physical line).
+    public var order: Int = 0
 
     /// The line as a reader would show it (`TS source<TAB>level<TAB>message`).
     public var text: String {
@@ -138,7 +140,16 @@ extension SourceFiles {
     /// Lines are placed at their line numbers; lines beyond `maxLine` are not added.
     public mutating func addLogLines(_ examples: [LogExample], maxLine: Int = 2_000_000) {
         var byFile: [String: [Int: String]] = [:]
-        for e in examples where e.line <= maxLine { byFile[e.file, default: [:]][e.line] = e.text }
+        var perLine: [String: [Int: [LogExample]]] = [:]
+        for e in examples where e.line <= maxLine { perLine[e.file, default: [:]][e.line, default: []].append(e) }
+        for (file, lines) in perLine {
+            for (line, list) in lines {
+                // Events run together on one physical line are shown together, in input order.
+                var seen = Set<Int>()
+                let unique = list.sorted { $0.order < $1.order }.filter { seen.insert($0.order).inserted }
+                byFile[file, default: [:]][line] = unique.map(\.text).joined(separator: " ⏎ ")
+            }
+        }
         for (file, lines) in byFile {
             var existing: [Int: String] = [:]
             if let bytes = texts[file] {

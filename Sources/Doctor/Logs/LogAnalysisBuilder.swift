@@ -32,6 +32,7 @@ public final class LogAnalysisBuilder {
     private var analysis = LogAnalysis()
     private var templateIndex: [String: Int] = [:]
     private var otherTemplates = 0
+    private var sequence = 0
 
     /// The built-in signatures (`rules/log-signatures.yml` embedded in the binary).
     public static func embeddedSignatures() throws -> SignatureSet {
@@ -120,6 +121,7 @@ public final class LogAnalysisBuilder {
             if let until = options.until, LogTimestamp.earlier(until, t) { analysis.filteredOut += 1; return }
         }
         s.events += 1
+        sequence += 1
         s.levels[ev.level?.rawValue ?? 4] += 1
         s.formats[ev.format, default: 0] += 1
         if ev.format == .unparsed { s.unparsed += 1 }
@@ -159,13 +161,13 @@ public final class LogAnalysisBuilder {
     }
 
     private func example(_ ev: RawLogEvent, file: String, message: String) -> LogExample {
-        LogExample(file: file, line: ev.firstLine, time: ev.time, level: ev.level, source: ev.sourceString, message: message)
+        LogExample(file: file, line: ev.firstLine, time: ev.time, level: ev.level, source: ev.sourceString, message: message, order: sequence)
     }
 
     private func record(_ fact: LogFact, file: String, time: LogTimestamp?) {
         var fact = fact
         if fact.time == nil { fact.time = time }
-        let ex = LogExample(file: file, line: fact.line, time: fact.time, level: fact.level, source: fact.source, message: fact.message)
+        let ex = LogExample(file: file, line: fact.line, time: fact.time, level: fact.level, source: fact.source, message: fact.message, order: sequence)
         add(fact.fact, key: Self.key(for: fact), fact: fact, example: ex)
         // Derived facts: who joined a MUC without a token.
         if fact.fact == "token-verify-attempt", let user = fact.captures["user"] {

@@ -18,7 +18,7 @@ enum LogRuleSupport {
     static func span(count: Int, first: LogTimestamp?, last: LogTimestamp?) -> String {
         let times = count == 1 ? "once" : "\(count) times"
         guard let first else { return times }
-        if count == 1 || last == nil || last == first { return "\(times) (\(first))" }
+        if count == 1 || last == nil || last == first { return count == 1 ? "once at \(first)" : "\(times) at \(first)" }
         return "\(times), \(first) … \(last!)"
     }
 
