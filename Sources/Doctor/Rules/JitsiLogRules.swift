@@ -30,11 +30,10 @@ enum JitsiLogRules {
         let nil_ = logs.groups("participant-token-nil")
         guard !nil_.isEmpty else { return [] }
         let rejected = logs.groups("token-verification-failed")
-        // A rejection that names no user cannot be tied to the participant; any rejection other than
-        // "token required" shows tokens do reach Prosody, so the finding drops to possible.
-        let reachedSome = rejected.contains { !$0.key.lowercased().contains("token required") }
-        var confidence: Confidence = reachedSome ? .possible : .likely
-        if !reachedSome && (logs.has("empty-token-join") || !logs.trunkVersions.isEmpty) { confidence = .certain }
+        // Rejection lines name no user, so they cannot be tied to the participant: any rejection other
+        // than "token required" shows tokens do reach Prosody (the participant may simply be a guest).
+        if rejected.contains(where: { !$0.key.lowercased().contains("token required") }) { return [] }
+        let confidence: Confidence = logs.has("empty-token-join") || !logs.trunkVersions.isEmpty ? .certain : .likely
         let users = nil_.map(\.key)
         var causes: [String] = []
         if let trunk = logs.trunkVersions.first {
