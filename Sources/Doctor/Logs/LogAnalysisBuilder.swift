@@ -229,13 +229,17 @@ public final class LogAnalysisBuilder {
         case "certificate-load-failed": return first("file")
         case "certificate-missing": return first("host")
         case "tls-init-failed": return first("service", "port_service", "error")
+        case "tls-handshake-failed": return first("error")
+        case "key-server-failed": return first("url", "from_url", "code", "cache_code")
+        case "config-load-failed": return first("file")
         case "storage-error": return first("driver", "store", "write_store", "error")
         case "prosody-version": return first("version")
         case "lua-traceback": return LogTemplates.mask(first("error"))
         case "config-warning", "duplicate-option": return first("file") + ":" + first("line")
         case "config-option-type": return first("option")
         case "option-no-effect-for-vhost": return first("host") + " " + first("option")
-        case "token-app-id-empty", "token-secret-missing", "allow-empty-token", "empty-token-join", "affiliation-no-token":
+        case "token-app-id-empty", "token-secret-missing", "allow-empty-token", "empty-token-join", "affiliation-no-token",
+             "token-config-missing", "token-verifier-inactive":
             return f.source.map { LogSource($0).host ?? $0 } ?? ""
         default: return ""
         }

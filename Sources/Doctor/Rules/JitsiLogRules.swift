@@ -12,6 +12,7 @@ enum JitsiLogRules {
         RuleImplementation("JLG806", check: focusCheckedAsParticipant),
         RuleImplementation("JLG807", check: noSASLMechanism),
         RuleImplementation("JLG808", check: mucDomainBaseMissing),
+        RuleImplementation("JLG809", check: keyServerFailed),
     ]
 
     /// The `allow_empty_token = true` lines of the token hosts (all such lines when no host uses tokens).
@@ -95,10 +96,13 @@ enum JitsiLogRules {
     static func tokenLibraryDisabled(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let logs = context.logs else { return [] }
         var out: [Finding] = []
-        for g in logs.groups("token-app-id-empty") + logs.groups("token-secret-missing") {
+        for g in logs.groups("token-app-id-empty") + logs.groups("token-secret-missing") + logs.groups("token-config-missing")
+            + logs.groups("token-verifier-inactive") {
             let host = g.key.isEmpty ? "a host" : g.key
             let module = g.examples.first?.source.flatMap { LogSource($0).module } ?? "a token module"
-            let what = g.fact == "token-app-id-empty" ? "no app_id" : "neither app_secret nor asap_key_server"
+            let what = ["token-app-id-empty": "no app_id", "token-secret-missing": "neither app_secret nor asap_key_server",
+                        "token-config-missing": "no token configuration",
+                        "token-verifier-inactive": "token_verification found no parent host\(g.captures["host"].map { " " + $0 } ?? "")"][g.fact] ?? g.fact
             let message = "The token library is disabled on \(host) (\(what)), logged by \(module) \(LogRuleSupport.span(count: g.count, first: g.firstTime, last: g.lastTime)): "
                 + (module == "auth_token" ? "logins on this host have no SASL mechanism." : "no token is checked there; any room can be joined.")
             var related: [RelatedLocation] = []
@@ -139,6 +143,24 @@ enum JitsiLogRules {
         let consequence = groups.first?.captures["consequence"] ?? ""
         let message = "muc_mapper_domain_base is not set \(LogRuleSupport.span(groups))" + (consequence.isEmpty ? "." : ": \(consequence).")
         return [LogRuleSupport.finding(factory, groups, message)].compactMap { $0 }
+    }
+}
+
+extension JitsiLogRules {
+    static func keyServerFailed(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
+        guard let logs = context.logs else { return [] }
+        let groups = logs.groups("key-server-failed")
+        guard !groups.isEmpty else { return [] }
+        let urls = groups.compactMap { $0.captures["url"] ?? $0.captures["from_url"] }
+        var message = "The public key for token verification could not be fetched \(LogRuleSupport.span(groups))"
+        if !urls.isEmpty { message += " (\(LogRuleSupport.list(Array(Set(urls)).sorted(), limit: 3)))" }
+        message += "; logins with RS* tokens fail with `could not obtain public key`."
+        var related: [RelatedLocation] = []
+        if let configuration = context.configuration {
+            related = configuration.assignments.filter { $0.name == "asap_key_server" || $0.name == "cache_keys_url" }.prefix(2)
+                .map { RelatedLocation($0.location, note: "the key server is configured here") }
+        }
+        return [LogRuleSupport.finding(factory, groups, message, related: related)].compactMap { $0 }
     }
 }
 

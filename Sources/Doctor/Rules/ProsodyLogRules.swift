@@ -95,7 +95,7 @@ enum ProsodyLogRules {
     static func certificateProblem(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let logs = context.logs else { return [] }
         var out: [Finding] = []
-        for fact in ["certificate-load-failed", "certificate-directory-error", "tls-init-failed", "no-tls-context"] {
+        for fact in ["certificate-load-failed", "certificate-directory-error", "tls-init-failed", "no-tls-context", "tls-handshake-failed"] {
             for g in logs.groups(fact) {
                 var message: String
                 switch fact {
@@ -105,10 +105,11 @@ enum ProsodyLogRules {
                     if let h = g.captures["for"] { message += " (for \(h))" }
                 case "certificate-directory-error": message = "The certificate directory cannot be read: \(g.captures["error"] ?? g.key)"
                 case "tls-init-failed": message = "TLS could not be set up (\(g.key))"
+                case "tls-handshake-failed": message = "Client connections ended because TLS could not be negotiated (\(g.captures["error"] ?? "handshake failed"); check tls_profile, ciphers and the certificate)"
                 default: message = "A connection needed TLS but no TLS context was available (certificate missing or not loaded)"
                 }
                 message += ", \(LogRuleSupport.span(count: g.count, first: g.firstTime, last: g.lastTime))."
-                if let f = LogRuleSupport.finding(factory, [g], message) { out.append(f) }
+                if let f = LogRuleSupport.finding(factory, [g], message, severity: fact == "tls-handshake-failed" ? .warning : nil) { out.append(f) }
             }
         }
         return out
@@ -235,12 +236,14 @@ enum ProsodyLogRules {
     static func startupFailures(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let logs = context.logs else { return [] }
         var out: [Finding] = []
-        for fact in ["no-virtualhost", "pidfile-error", "running-as-root"] {
+        for fact in ["config-load-failed", "no-virtualhost", "pidfile-error", "running-as-root"] {
             for g in logs.groups(fact) {
                 let message: String
                 switch fact {
                 case "no-virtualhost": message = "Prosody found no active VirtualHost, so it loads no modules or exits"
                 case "running-as-root": message = "Prosody runs as root"
+                case "config-load-failed":
+                    message = "Prosody could not read its config file \(g.captures["file"] ?? "")" + (g.captures["error"].map { ": \($0)" } ?? "") + "; it does not start"
                 default:
                     if let pid = g.captures["pid"] { message = "Another Prosody instance (PID \(pid)) seems to be running" }
                     else { message = "Prosody could not write its pid file \(g.captures["path"] ?? ""): \(g.captures["error"] ?? "")" }
