@@ -212,3 +212,13 @@ final class LogRuleTests: XCTestCase {
         XCTAssertEqual(LogTemplates.mask("Received[c2s]: <iq id='abc12' type='get'>"), "Received[<*>]: <iq id='…' type='…'>")
     }
 }
+
+final class LogSignatureUsageTests: XCTestCase {
+    func testRulesUseAtLeastTwentyFiveSignatures() throws {
+        let set = try LogAnalysisBuilder.embeddedSignatures()
+        let produced = Set(set.signatures.map(\.fact))
+        for fact in LogRuleFacts.consumed { XCTAssertTrue(produced.contains(fact), "no signature produces \(fact)") }
+        let used = set.signatures.filter { LogRuleFacts.consumed.contains($0.fact) }
+        XCTAssertGreaterThanOrEqual(used.count, 25, "signatures used by rules: \(used.map(\.id))")
+    }
+}

@@ -107,3 +107,56 @@ enum ConfigLookup {
         configuration.assignments.filter { $0.name == name && $0.section == section }
     }
 }
+
+/// The facts (from rules/log-signatures.yml) that the log rules and the correlation read, and the facts
+/// the builder derives from them. A test checks every consumed fact has a signature.
+public enum LogRuleFacts {
+    public static let consumed: Set<String> = [
+        "affiliation-no-token",
+        "authentication-failed",
+        "certificate-directory-error",
+        "certificate-load-failed",
+        "component-auth-failed",
+        "component-not-connected",
+        "config-load-failed",
+        "config-option-type",
+        "config-warning",
+        "duplicate-option",
+        "empty-token-join",
+        "focus-token-verified",
+        "key-server-failed",
+        "lua-library-missing",
+        "lua-traceback",
+        "module-init-failed",
+        "module-load-failed",
+        "muc-domain-base-missing",
+        "no-sasl-mechanisms",
+        "no-tls-context",
+        "no-virtualhost",
+        "option-no-effect-for-vhost",
+        "pidfile-error",
+        "prosody-trunk-nightly",
+        "prosody-version",
+        "running-as-root",
+        "s2s-outgoing-failed",
+        "s2s-stream-closed-error",
+        "s2s-tls-failed",
+        "sasl-insecure-connection",
+        "storage-error",
+        "tls-handshake-failed",
+        "tls-init-failed",
+        "token-affiliation",
+        "token-app-id-empty",
+        "token-config-missing",
+        "token-join-denied",
+        "token-room-allowed",
+        "token-secret-missing",
+        "token-verification-failed",
+        "token-verifier-inactive",
+        "token-verifier-started",
+        "token-verify-attempt",
+        "top-level-error",
+    ]
+    /// Derived by `LogAnalysisBuilder` from `token-verify-attempt` and the carried `Session token:` line.
+    public static let derived: Set<String> = ["participant-token-nil", "focus-token-nil", "participant-token-present"]
+}

@@ -126,14 +126,21 @@ enum JitsiLogRules {
 
     static func noSASLMechanism(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let logs = context.logs else { return [] }
+        let insecure = logs.groups("sasl-insecure-connection")
+        var out: [Finding] = []
+        if !insecure.isEmpty {
+            let message = "Logins were refused because every SASL mechanism is forbidden on an insecure connection \(LogRuleSupport.span(insecure)): "
+                + "BOSH/WebSocket behind an HTTPS proxy needs `consider_bosh_secure = true` / `consider_websocket_secure = true`."
+            if let f = LogRuleSupport.finding(factory, insecure, message) { out.append(f) }
+        }
         let groups = logs.groups("no-sasl-mechanisms")
-        guard !groups.isEmpty else { return [] }
+        guard !groups.isEmpty else { return out }
         let module = groups.compactMap { $0.captures["module"] }.first
         var message = "Logins found no SASL mechanism \(LogRuleSupport.span(groups))"
         if let module { message += " (authentication module '\(module)')" }
         let causes = logs.groups("token-app-id-empty") + logs.groups("token-secret-missing") + logs.groups("module-init-failed") + logs.groups("lua-library-missing")
         if !causes.isEmpty { message += "; start-up errors explain it: \(LogRuleSupport.list(causes.map { $0.fact + ($0.key.isEmpty ? "" : " " + $0.key) }, limit: 3))" }
-        return [LogRuleSupport.finding(factory, groups, message + ".")].compactMap { $0 }
+        return out + [LogRuleSupport.finding(factory, groups, message + ".")].compactMap { $0 }
     }
 
     static func mucDomainBaseMissing(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
