@@ -281,6 +281,7 @@ enum LogTime {
             guard let r = Range(m.range(at: i), in: text) else { return nil }
             return Int(text[r])
         }
+        guard (1...12).contains(group(2)!), (1...31).contains(group(3)!), (group(4) ?? 0) < 24, (group(5) ?? 0) < 60, (group(6) ?? 0) < 61 else { return nil }
         return LogTimestamp(year: group(1), month: group(2)!, day: group(3)!,
                             hour: group(4) ?? (endOfDay ? 23 : 0), minute: group(5) ?? (endOfDay ? 59 : 0),
                             second: group(6) ?? (endOfDay ? 59 : 0),
