@@ -102,6 +102,20 @@ final class LogRuleTests: XCTestCase {
         XCTAssertNil(byID["JLG806"], "the participant is not focus")
     }
 
+    func testForumPasteWithColumnsLostYieldsTheSameDiagnosis() throws {
+        let path = Self.repo.appendingPathComponent("samples/forum-log/forum-columns-lost.log").path
+        let builder = try LogAnalysisBuilder()
+        try builder.add(path: path)
+        let logs = builder.build()
+        // Prose lines are kept as unparsed events (reported, not dropped).
+        XCTAssertGreaterThan(logs.files[0].unparsedEvents, 0)
+        let findings = run(logs)
+        let ids = Set(findings.map(\.ruleID))
+        XCTAssertTrue(ids.isSuperset(of: ["JLG801", "JLG802", "JLG803", "LOG701"]), "\(ids.sorted())")
+        XCTAssertEqual(findings.first { $0.ruleID == "JLG801" }?.location?.line, 7)
+        XCTAssertTrue(findings.first { $0.ruleID == "LOG701" }?.message.contains("F1") ?? false)
+    }
+
     func testForumLogWithTheSeedConfigPointsAtTheCausingLines() throws {
         let logs = try forumAnalysis()
         let config = Self.repo.appendingPathComponent("samples/jitsi-token-repaired/prosody.cfg.lua").path

@@ -34,7 +34,9 @@ enum ProsodyLogRules {
             let message: String
             if v.hasPrefix("trunk") {
                 var m = "The log comes from Prosody \(v), a development snapshot, not a supported release"
-                if let date = logs.groups("prosody-trunk-nightly").first?.captures["date"], date.hasPrefix("2020") || date.hasPrefix("2021") || date.hasPrefix("2022") {
+                let date = logs.groups("prosody-trunk-nightly").first?.captures["date"]
+                    ?? v.range(of: #"\((20\d\d)-"#, options: .regularExpression).map { String(v[$0].dropFirst()) } ?? ""
+                if date.hasPrefix("2020") || date.hasPrefix("2021") || date.hasPrefix("2022") {
                     m += "; trunk builds of \(date.prefix(4)) with the jitsi-meet-tokens package of that time never hand the token to the session (research F1)"
                 }
                 message = m + "."
