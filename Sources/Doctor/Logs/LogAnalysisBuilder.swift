@@ -217,6 +217,7 @@ public final class LogAnalysisBuilder {
         switch f.fact {
         case "token-verify-attempt", "focus-token-verified", "token-admin-skip", "token-room-allowed":
             return bare(first("user"))
+        case "authenticated": return bare(first("user"))
         case "token-verification-failed": return first("reason", "err")
         case "token-join-denied": return first("reason", "err")
         case "module-load-failed", "module-init-failed": return first("module")

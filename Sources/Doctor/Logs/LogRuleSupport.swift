@@ -113,6 +113,7 @@ enum ConfigLookup {
 public enum LogRuleFacts {
     public static let consumed: Set<String> = [
         "affiliation-no-token",
+        "authenticated",
         "authentication-failed",
         "certificate-directory-error",
         "certificate-load-failed",

@@ -34,8 +34,13 @@ enum JitsiLogRules {
         // Rejection lines name no user, so they cannot be tied to the participant: any rejection other
         // than "token required" shows tokens do reach Prosody (the participant may simply be a guest).
         if rejected.contains(where: { !$0.key.lowercased().contains("token required") }) { return [] }
-        let confidence: Confidence = logs.has("empty-token-join") || !logs.trunkVersions.isEmpty ? .certain : .likely
+        var confidence: Confidence = logs.has("empty-token-join") || !logs.trunkVersions.isEmpty ? .certain : .likely
         let users = nil_.map(\.key)
+        // Research F1 (5d): a session that authenticated on the guest domain never carries a token.
+        let logins = Set(logs.groups("authenticated").map(\.key))
+        let onGuest = users.filter { logins.contains($0) && ($0.split(separator: "@").last.map { $0.hasPrefix("guest.") } ?? false) }
+        let onMain = users.filter { logins.contains($0) && !onGuest.contains($0) }
+        if !onGuest.isEmpty && onMain.isEmpty { confidence = .possible }
         var causes: [String] = []
         if let trunk = logs.trunkVersions.first {
             causes.append("the log shows Prosody \(trunk): with the jitsi-meet-tokens package of 2020-04…2022-07 its mod_auth_token hook is host-level and never fires there (F1)")
@@ -45,6 +50,8 @@ enum JitsiLogRules {
             + "\(LogRuleSupport.span(nil_)) and "
             + (rejected.isEmpty ? "no `Error verifying token` appears" : "the only rejections are \(LogRuleSupport.list(rejected.map(\.key)))")
             + ": the token never reached Prosody. Likely causes, in order: " + causes.joined(separator: "; ") + "."
+            + (onMain.isEmpty ? "" : " \(LogRuleSupport.list(onMain)) authenticated on \(onMain[0].split(separator: "@").last ?? "") without a token, so allow_empty_token admitted the session.")
+            + (onGuest.isEmpty ? "" : " \(LogRuleSupport.list(onGuest)) logged in on a guest domain, which never carries a token: rule that out first.")
         return [LogRuleSupport.finding(factory, nil_, message, related: allowEmptyTokenLines(context), confidence: confidence)].compactMap { $0 }
     }
 
