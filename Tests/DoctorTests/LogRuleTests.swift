@@ -218,6 +218,23 @@ final class LogRuleTests: XCTestCase {
         XCTAssertEqual(run(later).map(\.ruleID), ["LOG707"])
     }
 
+    func testCitedLinesNeverCarryTokenSignaturesOrSecrets() throws {
+        let text = """
+            Jan 05 10:10:01 conference.x:token_verification\tdebug\tconference.x - starting MUC token verifier app_id: school app_secret: Sup3rS3cret allow empty: true
+            Jan 05 10:17:50 conference.x:token_verification\terror\tToken eyJhbGciOiJIUzI1NiJ9.eyJyb29tIjoiYSJ9.c2lnbmF0dXJlU0VDUkVU not allowed to join: a@conference.x
+
+            """
+        let logs = try LogAnalysisBuilder.analyse(text: text, name: "t.log")
+        var sources = SourceFiles()
+        sources.addLogLines(logs.allExamples)
+        let cited = String(decoding: sources.texts["t.log"] ?? [], as: UTF8.self)
+        XCTAssertFalse(cited.contains("Sup3rS3cret"), cited)
+        XCTAssertFalse(cited.contains("c2lnbmF0dXJlU0VDUkVU"), cited)
+        XCTAssertTrue(cited.contains("eyJhbGciOiJIUzI1NiJ9.eyJyb29tIjoiYSJ9.<signature redacted>"), cited)
+        let findings = run(logs)
+        for f in findings { XCTAssertFalse(f.message.contains("c2lnbmF0dXJlU0VDUkVU") || f.message.contains("Sup3rS3cret"), f.message) }
+    }
+
     func testTemplateMasking() {
         XCTAssertEqual(LogTemplates.mask("Client connected"), "Client connected")
         XCTAssertEqual(LogTemplates.mask("Sending error replies for 1 queued stanzas because of failed outgoing connection to remote.invalid"),

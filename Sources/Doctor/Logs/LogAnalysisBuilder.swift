@@ -150,7 +150,7 @@ public final class LogAnalysisBuilder {
                 analysis.templates[i].count += 1
             } else if templateIndex.count < options.templateLimit {
                 templateIndex[template] = analysis.templates.count
-                analysis.templates.append(LogTemplate(template: template, count: 1, level: ev.level,
+                analysis.templates.append(LogTemplate(template: LogRedaction.redact(template), count: 1, level: ev.level,
                                                       example: example(ev, file: s.name, message: String(decoding: UnsafeRawBufferPointer(rebasing: msg[0..<end]), as: UTF8.self))))
             } else {
                 otherTemplates += 1
@@ -161,13 +161,15 @@ public final class LogAnalysisBuilder {
     }
 
     private func example(_ ev: RawLogEvent, file: String, message: String) -> LogExample {
-        LogExample(file: file, line: ev.firstLine, time: ev.time, level: ev.level, source: ev.sourceString, message: message, order: sequence)
+        LogExample(file: file, line: ev.firstLine, time: ev.time, level: ev.level, source: ev.sourceString,
+                   message: LogRedaction.redact(message), order: sequence)
     }
 
     private func record(_ fact: LogFact, file: String, time: LogTimestamp?) {
         var fact = fact
         if fact.time == nil { fact.time = time }
-        let ex = LogExample(file: file, line: fact.line, time: fact.time, level: fact.level, source: fact.source, message: fact.message, order: sequence)
+        let ex = LogExample(file: file, line: fact.line, time: fact.time, level: fact.level, source: fact.source,
+                            message: LogRedaction.redact(fact.message), order: sequence)
         add(fact.fact, key: Self.key(for: fact), fact: fact, example: ex)
         // Derived facts: who joined a MUC without a token.
         if fact.fact == "token-verify-attempt", let user = fact.captures["user"] {
@@ -244,6 +246,23 @@ public final class LogAnalysisBuilder {
             return f.source.map { LogSource($0).host ?? $0 } ?? ""
         default: return ""
         }
+    }
+}
+
+/// Secrets that Jitsi's debug lines print: JWT signatures and the app secret of the token verifier.
+public enum LogRedaction {
+    nonisolated(unsafe) static let jwt = try! NSRegularExpression(pattern: #"(eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.)[A-Za-z0-9_-]+"#)
+    nonisolated(unsafe) static let secret = try! NSRegularExpression(pattern: #"(app_secret:? ?)\S+"#)
+
+    /// Cited lines keep the token's header and payload (useful to diagnose) but not its signature.
+    public static func redact(_ text: String) -> String {
+        guard text.contains("eyJ") || text.contains("app_secret") else { return text }
+        var out = text
+        let r1 = NSRange(out.startIndex..., in: out)
+        out = jwt.stringByReplacingMatches(in: out, range: r1, withTemplate: "$1<signature redacted>")
+        let r2 = NSRange(out.startIndex..., in: out)
+        out = secret.stringByReplacingMatches(in: out, range: r2, withTemplate: "$1<redacted>")
+        return out
     }
 }
 
