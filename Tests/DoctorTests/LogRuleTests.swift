@@ -235,6 +235,25 @@ final class LogRuleTests: XCTestCase {
         for f in findings { XCTAssertFalse(f.message.contains("c2lnbmF0dXJlU0VDUkVU") || f.message.contains("Sup3rS3cret"), f.message) }
     }
 
+    func testAnalysisStaysBounded() throws {
+        var text = ""
+        for i in 0..<600 {
+            text += "Nov 29 09:15:20 lab.example:log_auth\tinfo\tFailed authentication attempt (not-authorized) for user u\(i) from IP: 192.0.2.\(i % 250)\n"
+        }
+        var options = LogAnalysisOptions()
+        options.keyLimit = 50
+        options.exampleLimit = 3
+        let logs = try LogAnalysisBuilder.analyse(text: text, name: "b.log", options: options)
+        XCTAssertEqual(logs.count("authentication-failed"), 600)
+        XCTAssertEqual(logs.groups("authentication-failed").count, 51)
+        let other = try XCTUnwrap(logs.groups("authentication-failed").first { $0.key == "(other)" })
+        XCTAssertEqual(other.count, 550)
+        XCTAssertEqual(other.examples.count, 3)
+        XCTAssertLessThanOrEqual(logs.allExamples.count, 51 * 3)
+        let log706 = try XCTUnwrap(run(logs).first { $0.ruleID == "LOG706" })
+        XCTAssertTrue(log706.message.hasPrefix("Failed logins 600 times"), log706.message)
+    }
+
     func testTemplateMasking() {
         XCTAssertEqual(LogTemplates.mask("Client connected"), "Client connected")
         XCTAssertEqual(LogTemplates.mask("Sending error replies for 1 queued stanzas because of failed outgoing connection to remote.invalid"),
