@@ -189,6 +189,24 @@ final class LogRuleTests: XCTestCase {
         XCTAssertTrue(findings.contains { $0.message.contains("wrong secret") || $0.message.contains("another secret") })
     }
 
+    func testRejectedTokenPointsAtTheSecretLineWithoutPrintingIt() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pd-log-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("prosody.cfg.lua")
+        try Data("""
+            VirtualHost "meet.example.com"
+                authentication = "token"
+                app_id = "school_meet"
+                app_secret = "Sup3rS3cretSigningKey"
+
+            """.utf8).write(to: config)
+        let logs = try LogAnalysisBuilder.analyse(text: "Jan 05 10:17:50 meet.example.com:auth_token\twarn\tError verifying token err:not-allowed, reason:Invalid signature\n", name: "p.log")
+        let f = try XCTUnwrap(run(logs, configPath: config.path).first { $0.ruleID == "JLG804" })
+        XCTAssertEqual(f.related.first { $0.location.file == config.path }?.location.line, 4)
+        XCTAssertFalse(f.message.contains("Sup3rS3cret") || f.related.contains { $0.note.contains("Sup3rS3cret") })
+    }
+
     // MARK: - summary
 
     func testSummaryClustersTemplatesAndFiltersByTime() throws {

@@ -95,7 +95,15 @@ enum JitsiLogRules {
             if let room = g.captures["room"], !room.isEmpty { message += ", room \(room)" }
             let decoded = TokenReasons.explain(reason)
             message += ". " + decoded.meaning
-            if let f = LogRuleSupport.finding(factory, [g], message, fix: FixSuggestion(decoded.fix)) { out.append(f) }
+            var related: [RelatedLocation] = []
+            if let configuration = context.configuration {
+                let options = TokenReasons.options(for: reason)
+                let hosts = Set(ConfigLookup.tokenHosts(configuration).map(\.name)).union(["*"])
+                related = configuration.assignments.filter { options.contains($0.name) && hosts.contains($0.section) }.prefix(3).map {
+                    RelatedLocation($0.location, note: "\($0.name) is set here (\($0.section == "*" ? "global" : $0.section))")
+                }
+            }
+            if let f = LogRuleSupport.finding(factory, [g], message, related: related, fix: FixSuggestion(decoded.fix)) { out.append(f) }
         }
         return out
     }
@@ -223,6 +231,19 @@ enum TokenReasons {
         ("room address is invalid", "invalid-room-address: the join had no room name.", "Join a named room."),
         ("room and token mismatched", "The token does not allow this room (room, sub/tenant or domain claim mismatch).", "Issue the token for this room and tenant."),
     ]
+
+    /// The token host options a reason is about (for related config locations).
+    static func options(for reason: String) -> Set<String> {
+        let r = reason.lowercased()
+        if r.contains("signature") || r.contains("public key") || r.contains("kid") { return ["app_secret", "asap_key_server", "cache_keys_url"] }
+        if r.contains("alg") { return ["signature_algorithm", "app_secret", "asap_key_server"] }
+        if r.contains("iss") { return ["asap_accepted_issuers", "app_id"] }
+        if r.contains("aud") { return ["asap_accepted_audiences"] }
+        if r.contains("room claim") { return ["asap_require_room_claim"] }
+        if r.contains("token required") { return ["allow_empty_token", "authentication"] }
+        if r.contains("misconfiguration") || r.contains("room does not exist") { return ["muc_mapper_domain_base"] }
+        return []
+    }
 
     static func explain(_ reason: String) -> (meaning: String, fix: String) {
         let r = reason.lowercased()
