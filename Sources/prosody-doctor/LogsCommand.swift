@@ -59,6 +59,7 @@ struct LogsCommand: ParsableCommand {
 
     func validate() throws {
         if events && facts { throw ValidationError("--events and --facts exclude each other") }
+        if files == ["-"] && isatty(0) != 0 { throw ValidationError("give log files, or pipe a log into '-'") }
         if let since, LogTime.parse(since, endOfDay: false) == nil { throw ValidationError("--since: cannot read '\(since)' as a time") }
         if let until, LogTime.parse(until, endOfDay: true) == nil { throw ValidationError("--until: cannot read '\(until)' as a time") }
     }

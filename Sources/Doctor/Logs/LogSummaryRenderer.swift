@@ -24,6 +24,10 @@ public enum LogSummaryRenderer {
             let mods = a.modules.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             out += "  modules    \(mods.count): " + mods.prefix(30).map(\.key).joined(separator: ", ") + (mods.count > 30 ? ", …" : "") + "\n"
         }
+        let facts = a.groups.keys.map { ($0, a.count($0)) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        if !facts.isEmpty {
+            out += "  facts      " + facts.prefix(12).map { "\($0.0) \($0.1)" }.joined(separator: ", ") + (facts.count > 12 ? ", …" : "") + "\n"
+        }
         if !a.sources.isEmpty {
             out += "  top sources\n"
             for (s, n) in a.sources.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(10) {
