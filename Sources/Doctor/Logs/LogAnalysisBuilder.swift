@@ -251,8 +251,8 @@ public final class LogAnalysisBuilder {
 
 /// Secrets that Jitsi's debug lines print: JWT signatures and the app secret of the token verifier.
 public enum LogRedaction {
-    nonisolated(unsafe) static let jwt = try! NSRegularExpression(pattern: #"(eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.)[A-Za-z0-9_-]+"#)
-    nonisolated(unsafe) static let secret = try! NSRegularExpression(pattern: #"(app_secret:? ?)\S+"#)
+    static let jwt = try! NSRegularExpression(pattern: #"(eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.)[A-Za-z0-9_-]+"#)
+    static let secret = try! NSRegularExpression(pattern: #"(app_secret:? ?)\S+"#)
 
     /// Cited lines keep the token's header and payload (useful to diagnose) but not its signature.
     public static func redact(_ text: String) -> String {
