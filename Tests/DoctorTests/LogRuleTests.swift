@@ -178,14 +178,31 @@ final class LogRuleTests: XCTestCase {
     }
 
     func testTokenRejectionReasonsAreDecoded() throws {
-        let reasons = ["token required", "Invalid signature", "Not acceptable by exp (12 sec since expired, valid for:3600 sec)",
-                       "Not acceptable by nbf", "invalid 'iss' claim", "'aud' claim is missing", "Invalid or incorrect alg",
-                       "'kid' claim is missing", "could not obtain public key", "Invalid typ", "exp must be number"]
+        // Every reason of research jitsi-token-auth.md §1c.
+        let reasons = ["token required", "Invalid token", "bad token format", "'kid' claim is missing", "'alg' claim is missing",
+                       "'kid' claim only support with RS family", "could not obtain public key", "signature verification key is missing",
+                       "Invalid json", "Invalid header", "Invalid body", "Invalid typ", "Invalid alg", "Algorithm not supported",
+                       "Invalid or incorrect alg", "Invalid signature", "Not a public PEM key", "exp must be number", "nbf must be number",
+                       "Not acceptable by exp", "Not acceptable by exp (12 sec since expired, valid for:3600 sec)", "Not acceptable by nbf",
+                       "'alg' claim must not be empty", "'iss' claim is missing", "Invalid issuer ('iss' claim)", "invalid 'iss' claim",
+                       "'aud' claim is missing", "Invalid audience ('aud' claim)", "invalid 'aud' claim", "'room' claim is missing",
+                       "room claim is missing", "sub claim is missing", "jwt missing required context claim", "user is banned"]
         let text = reasons.map { "Jan 05 10:17:50 meet.example.com:auth_token\twarn\tError verifying token err:not-allowed, reason:\($0)" }.joined(separator: "\n")
             + "\nJan 05 10:17:51 conference.meet.example.com:token_verification\terror\tToken abc.def.ghi not allowed to join: maths@conference.meet.example.com err: room-mismatch reason: Room does not match the room from token\n"
         let findings = run(try LogAnalysisBuilder.analyse(text: text, name: "p.log")).filter { $0.ruleID == "JLG804" }
         XCTAssertEqual(findings.count, reasons.count + 1)
         for f in findings { XCTAssertFalse(f.message.contains("Unrecognised reason"), f.message) }
+        // Every room-verification reason of §1d, by its text and by its err code alone.
+        let texts = ["Room address is invalid", "Room does not exist", "Authentication required", "Room does not match the room from token",
+                     "Room claim is not a valid Lua pattern", "Room name cannot be matched to the one from token.", "Misconfiguration of server",
+                     "Room and token mismatched"]
+        let codes = ["invalid-room-address", "room-does-not-exist", "authentication-required", "room-mismatch", "invalid-regex",
+                     "room-name-does-not-match", "server-missing-config"]
+        for reason in texts + codes {
+            XCTAssertFalse(TokenReasonsProbe.meaning(reason).contains("Unrecognised"), reason)
+        }
+        let old = run(try LogAnalysisBuilder.analyse(text: "Jan 05 10:17:51 conference.x:token_verification\terror\tToken abc not allowed to join: maths@conference.x\n", name: "o.log"))
+        XCTAssertTrue(old.first { $0.ruleID == "JLG804" }?.message.contains("Room and token mismatched") ?? false)
         XCTAssertTrue(findings.contains { $0.message.contains("wrong secret") || $0.message.contains("another secret") })
     }
 
@@ -208,6 +225,13 @@ final class LogRuleTests: XCTestCase {
     }
 
     // MARK: - summary
+
+    enum TokenReasonsProbe {
+        static func meaning(_ reason: String) -> String {
+            let logs = try! LogAnalysisBuilder.analyse(text: "Jan 05 10:17:50 h:auth_token\twarn\tError verifying token err:not-allowed, reason:\(reason)\n", name: "r.log")
+            return Engine().run({ var c = AnalysisContext(configuration: nil); c.logs = logs; return c }()).first { $0.ruleID == "JLG804" }?.message ?? "Unrecognised (no finding)"
+        }
+    }
 
     func testSummaryClustersTemplatesAndFiltersByTime() throws {
         let text = """

@@ -88,7 +88,7 @@ enum JitsiLogRules {
         guard let logs = context.logs else { return [] }
         var out: [Finding] = []
         for g in logs.groups("token-verification-failed") + logs.groups("token-join-denied") {
-            let reason = g.key.isEmpty ? "(no reason)" : g.key
+            let reason = g.key.isEmpty ? (g.fact == "token-join-denied" ? "Room and token mismatched" : "(no reason)") : g.key
             let what = g.fact == "token-join-denied" ? "A token was refused at room join" : "Tokens were rejected at login"
             var message = "\(what) \(LogRuleSupport.span(count: g.count, first: g.firstTime, last: g.lastTime)): reason `\(reason)`"
             if let err = g.captures["err"]?.trimmingCharacters(in: .whitespaces), !err.isEmpty, err != reason { message += " (err \(err))" }
@@ -193,6 +193,8 @@ enum TokenReasons {
          "Check the BOSH/WebSocket request carries token=…; pass $args in the proxy; run a supported Prosody and current jitsi-meet-prosody."),
         ("invalid or incorrect alg", "The token's `alg` is not the algorithm the server expects (RS* token on an app_secret deployment, HS384/512 without signature_algorithm).",
          "Sign with the expected algorithm or set signature_algorithm on the token host."),
+        ("invalid alg", "The token header's `alg` is missing or not a string (luajwtjitsi 2.0 and older).", "Set alg (HS256 or RS256) in the token header."),
+        ("'alg' claim must not be empty", "The token has an empty or `none` alg.", "Sign the token (HS256 with app_secret, or RS256)."),
         ("algorithm not supported", "The token's `alg` is not one of HS256/384/512, RS256/384/512 (e.g. ES256 or none).", "Sign the token with HS256 (app_secret) or RS256 (key server)."),
         ("invalid signature", "The signature does not match: the token is signed with another secret or key than app_secret / the key server's public key.",
          "Sign with exactly the app_secret of the token host (not base64-decoded), or publish the matching public key."),
@@ -206,6 +208,7 @@ enum TokenReasons {
         ("'aud' claim is missing", "The token has no `aud` claim (required even with the default '*').", "Add aud (e.g. \"jitsi\")."),
         ("invalid 'aud' claim", "`aud` is not in asap_accepted_audiences.", "Set aud to an accepted audience or extend asap_accepted_audiences."),
         ("invalid audience", "`aud` is not in asap_accepted_audiences.", "Set aud to an accepted audience or extend asap_accepted_audiences."),
+        ("'room' claim is missing", "The token has no `room` claim while asap_require_room_claim is true.", "Add room (or \"*\") to the token."),
         ("room claim is missing", "The token has no `room` claim while asap_require_room_claim is true.", "Add room (or \"*\") to the token."),
         ("sub claim is missing", "The token has no `sub` claim.", "Add sub (the tenant, or \"*\" / the domain)."),
         ("'kid' claim only support", "An HS* token was sent to a key-server deployment.", "Sign with RS256 and a kid, or configure app_secret."),
@@ -229,6 +232,13 @@ enum TokenReasons {
         ("room does not exist", "room-does-not-exist: the room was not created yet by Jicofo, or muc_domain is computed wrongly (muc_mapper_domain_base / prefix).", "Check muc_mapper_domain_base and Jicofo."),
         ("authentication required", "authentication-required: the room requires a token and the session has none.", "Join with a token."),
         ("room address is invalid", "invalid-room-address: the join had no room name.", "Join a named room."),
+        ("invalid-room-address", "The join had no room name.", "Join a named room."),
+        ("room-does-not-exist", "The room was not created yet by Jicofo, or muc_domain is computed wrongly.", "Check muc_mapper_domain_base and Jicofo."),
+        ("authentication-required", "The room requires a token and the session has none.", "Join with a token."),
+        ("room-mismatch", "The token's `room` claim is not this room.", "Issue the token for this room, or room \"*\"."),
+        ("invalid-regex", "context.room.regex is not a valid Lua pattern.", "Fix the pattern."),
+        ("room-name-does-not-match", "The room regex or claim does not match the room.", "Fix the room claim or regex."),
+        ("server-missing-config", "Tenant room but muc_mapper_domain_base is not set.", "Set muc_mapper_domain_base."),
         ("room and token mismatched", "The token does not allow this room (room, sub/tenant or domain claim mismatch).", "Issue the token for this room and tenant."),
     ]
 
