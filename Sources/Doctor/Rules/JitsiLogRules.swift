@@ -58,7 +58,15 @@ enum JitsiLogRules {
     static func emptyTokenGuestAdmitted(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let logs = context.logs else { return [] }
         let joins = logs.groups("empty-token-join")
-        guard !joins.isEmpty else { return [] }
+        if joins.isEmpty {
+            // Without debug lines only the start-up warning shows the setting.
+            let startup = logs.groups("allow-empty-token")
+            guard !startup.isEmpty else { return [] }
+            let hosts = startup.map(\.key).filter { !$0.isEmpty }
+            let message = "allow_empty_token is true\(hosts.isEmpty ? "" : " on \(LogRuleSupport.list(hosts))") (start-up warning \(LogRuleSupport.span(startup))): "
+                + "sessions without a token are let in as guests. The log has no debug lines showing how many were."
+            return [LogRuleSupport.finding(factory, startup, message, related: allowEmptyTokenLines(context), confidence: .possible, severity: .info)].compactMap { $0 }
+        }
         let total = joins.reduce(0) { $0 + $1.count }
         let focus = logs.count("focus-token-nil")
         var message = "\(total) room join\(total == 1 ? "" : "s") without a token skipped token verification because allow_empty_token is true (\(LogRuleSupport.span(joins)))"
