@@ -112,6 +112,10 @@ enum ConfigLookup {
 /// the builder derives from them. A test checks every consumed fact has a signature.
 public enum LogRuleFacts {
     public static let consumed: Set<String> = [
+        // carried into token-verify-attempt (session_token=...) and read through the derived facts
+        "session-token-nil",
+        "session-token-present",
+        "allow-empty-token",
         "affiliation-no-token",
         "authenticated",
         "authentication-failed",
