@@ -26,6 +26,8 @@ public struct AnalysisContext: Sendable {
     /// The files around Prosody (jicofo, config.js, nginx, certificates) when they were read;
     /// nil when only the Prosody config is checked (cross-file rules then say nothing).
     public var deployment: DeploymentSnapshot? = nil
+    /// Facts read from Prosody logs (`check --log`, `logs`), nil when no log was given.
+    public var logs: LogAnalysis? = nil
 
     public init(configuration: ProsodyConfiguration?, sources: SourceFiles = SourceFiles(),
                 prosodyRelease: ProsodyRelease = .v0_12, isJitsi: Bool? = nil) {

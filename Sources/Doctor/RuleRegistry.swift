@@ -8,4 +8,6 @@ public enum RuleRegistry {
         + DeploymentRules.all
         + JitsiTokenRules.all
         + JitsiStructureRules.all
+        + JitsiLogRules.all
+        + ProsodyLogRules.all
 }

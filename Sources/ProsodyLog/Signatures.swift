@@ -296,9 +296,14 @@ public final class FactExtractor {
         if let mod = h.module, let src = ev.sourceBytes {
             // `host:module` or `mod_module`: compare the tail, O(1).
             let n = h.moduleLen, c = src.count
-            guard c > n, memcmp(mod, src.baseAddress! + (c - n), n) == 0 else { return }
-            let before = src[c - n - 1]
-            guard before == 58 || (c == n + 4 && before == 95 && src[0] == 109 && src[1] == 111 && src[2] == 100) else { return }
+            if c == n {
+                // A pasted source column that lost its `host:` part.
+                guard memcmp(mod, src.baseAddress!, n) == 0 else { return }
+            } else {
+                guard c > n, memcmp(mod, src.baseAddress! + (c - n), n) == 0 else { return }
+                let before = src[c - n - 1]
+                guard before == 58 || (c == n + 4 && before == 95 && src[0] == 109 && src[1] == 111 && src[2] == 100) else { return }
+            }
         }
         if let g = h.glob, let src = ev.sourceBytes {
             let n = h.globLen

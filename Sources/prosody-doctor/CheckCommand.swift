@@ -28,11 +28,15 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Record the current findings in this baseline file (and exit 0).")
     var writeBaseline: String?
 
+    @Option(name: .customLong("log"), help: "A Prosody log to correlate with the config (repeatable; - for standard input).")
+    var logs: [String] = []
+
     @OptionGroup var output: OutputOptions
     @OptionGroup var selection: SelectionOptions
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("give at least one config file, or - for standard input") }
+        if paths.contains("-") && logs.contains("-") { throw ValidationError("standard input can be the config or a --log, not both") }
     }
 
     func run() throws {
@@ -48,13 +52,18 @@ struct CheckCommand: ParsableCommand {
         var findings: [Finding] = []
         var sources = SourceFiles()
         var files: [String] = []
-        for path in paths {
+        let logAnalysis = try logs.isEmpty ? nil : LogInput.analyse(logs)
+        if let logAnalysis { sources.addLogLines(logAnalysis.allExamples); files += logAnalysis.files.map(\.name) }
+        for (index, path) in paths.enumerated() {
             let loaded = try InputLoading.loadConfig(path, stdinFilename: stdinFilename)
             var context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources,
                                           prosodyRelease: release, isJitsi: selection.jitsi ?? project.jitsi)
             context.inlineSuppressions = !selection.ignoreInline
             if path != "-" { context.fileFacts = FileFacts.gather(for: loaded.configuration.files) }
-            findings += Engine().run(context, filter: filter)
+            // The log findings are reported once, with the first config.
+            context.logs = index == 0 ? logAnalysis : nil
+            if logAnalysis != nil { context.sources.addLogLines(logAnalysis!.allExamples) }
+            findings += Engine().runCorrelated(context, filter: filter)
             sources.texts.merge(loaded.sources.texts) { a, _ in a }
             files += loaded.configuration.files
         }

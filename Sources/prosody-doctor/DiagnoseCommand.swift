@@ -38,7 +38,7 @@ struct DiagnoseCommand: ParsableCommand {
         } else {
             result = try InstallationDiagnosis.load(root: root, release: prosodyRelease)
         }
-        let findings = Engine().run(result.context)
+        let findings = Engine().runCorrelated(result.context)
         let report = Report(findings: findings, sources: result.context.sources, files: result.files)
             .displayingPaths(relativeTo: FileManager.default.currentDirectoryPath)
         let diagnosis = Diagnosis(findings: report.findings)

@@ -2,13 +2,17 @@ import ArgumentParser
 import Doctor
 import Foundation
 import ProsodyLog
+import Reporting
 
 extension LogFormat: ExpressibleByArgument {}
 
 struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
-        abstract: "Parse Prosody logs (files, '-' for stdin, .gz) into events, or into facts with --facts."
+        abstract: "Analyse Prosody logs (files, '-' for stdin, .gz): findings plus a summary; --events or --facts for the raw layers.",
+        discussion: """
+        Exit status: 0 when no finding is an error, 1 when one is, 2 for a usage error, 3 when a log cannot be read.
+        """
     )
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -20,14 +24,29 @@ struct LogsCommand: ParsableCommand {
             help: "Input layout: auto, file, console, syslog, journald, docker or fragment.")
     var logFormat: LogFormat = .auto
 
-    @Option(help: "Output: text, or json (one JSON object per line).")
+    @Option(help: "Output: text, or json (findings and summary as one object; one object per line with --events/--facts).")
     var format: OutputFormat = .text
 
-    @Flag(help: "Print the facts found by the log signatures instead of the events.")
+    @Flag(help: "Print the events instead of the findings and summary.")
+    var events = false
+
+    @Flag(help: "Print the facts found by the log signatures instead of the findings and summary.")
     var facts = false
 
-    @Flag(help: "Print only counts (events by level and format, facts by signature).")
+    @Flag(help: "With --events or --facts: print only counts (events by level and format, facts by signature).")
     var count = false
+
+    @Option(help: "Only events at or after this time (YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS], MM-DD HH:MM when the log has no year).")
+    var since: String?
+
+    @Option(help: "Only events at or before this time (same forms as --since; a date alone means the end of that day).")
+    var until: String?
+
+    @Option(help: "Templates shown in the text summary.")
+    var top: Int = 15
+
+    @Flag(help: "Findings only, no summary.")
+    var noSummary = false
 
     @Option(help: "Year of the first event when timestamps have none (default: from the file's mtime).")
     var year: Int?
@@ -38,7 +57,44 @@ struct LogsCommand: ParsableCommand {
     @Option(help: "Threads for --facts on large regular files (default: number of CPUs; 1 = sequential).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    func validate() throws {
+        if events && facts { throw ValidationError("--events and --facts exclude each other") }
+        if files == ["-"] && isatty(0) != 0 { throw ValidationError("give log files, or pipe a log into '-'") }
+        if let since, LogTime.parse(since, endOfDay: false) == nil { throw ValidationError("--since: cannot read '\(since)' as a time") }
+        if let until, LogTime.parse(until, endOfDay: true) == nil { throw ValidationError("--until: cannot read '\(until)' as a time") }
+    }
+
     func run() throws {
+        if !events && !facts { return try runAnalysis() }
+        try runRaw()
+    }
+
+    /// Findings plus the lnav-style summary.
+    func runAnalysis() throws {
+        var options = LogAnalysisOptions()
+        options.reader = LogReaderOptions(format: logFormat, year: year)
+        options.reader.inferYearFromModificationTime = year == nil
+        options.since = since.flatMap { LogTime.parse($0, endOfDay: false) }
+        options.until = until.flatMap { LogTime.parse($0, endOfDay: true) }
+        let signatureSet = try signatures.map { try SignatureSet(yaml: try Self.signatureYAML(path: $0)) }
+        let analysis = try LogInput.analyse(files, options: options, signatures: signatureSet)
+        var context = AnalysisContext(configuration: nil)
+        context.logs = analysis
+        context.sources.addLogLines(analysis.allExamples)
+        let findings = Engine().runCorrelated(context)
+        let report = Report(findings: findings, sources: context.sources, files: analysis.files.map(\.name))
+        if format == .json {
+            var out = "{\"report\":" + Reporter.render(report, format: .json).trimmingCharacters(in: .whitespacesAndNewlines)
+            if !noSummary { out += ",\"summary\":" + LogSummaryRenderer.json(analysis) }
+            print(out + "}")
+        } else {
+            print(Reporter.render(report, format: .text), terminator: "")
+            if !noSummary { print("\n" + LogSummaryRenderer.text(analysis, top: top), terminator: "") }
+        }
+        throw ExitCode(findings.contains { $0.severity >= .error } ? ExitStatus.findings : ExitStatus.clean)
+    }
+
+    func runRaw() throws {
         var options = LogReaderOptions(format: logFormat, year: year)
         options.inferYearFromModificationTime = year == nil
         let reader = LogReader(options: options)
@@ -88,7 +144,7 @@ struct LogsCommand: ParsableCommand {
             for (id, n) in factCounts.sorted(by: { $0.key < $1.key }) { out.append("\(id)\t\(n)\n") }
         }
         out.flush()
-        if failed { throw ExitCode(2) }
+        if failed { throw ExitCode(ExitStatus.unreadable) }
     }
 
     /// The signature catalogue: --signatures FILE, else $PROSODY_DOCTOR_LOG_SIGNATURES,
@@ -195,5 +251,41 @@ final class OutputBuffer {
             }
         }
         bytes.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Reading logs for `logs` and `check --log`: an unreadable file is exit status 3.
+enum LogInput {
+    static func analyse(_ paths: [String], options: LogAnalysisOptions = LogAnalysisOptions(),
+                        signatures: SignatureSet? = nil) throws -> LogAnalysis {
+        let builder = try LogAnalysisBuilder(options: options, signatures: signatures)
+        for path in paths {
+            do { try builder.add(path: path) } catch {
+                throw UserFacingError(message: "\(error)", status: ExitStatus.unreadable)
+            }
+        }
+        let analysis = builder.build()
+        for file in analysis.files {
+            for issue in file.issues { FileHandle.standardError.write(Data("prosody-doctor: warning: \(issue)\n".utf8)) }
+        }
+        return analysis
+    }
+}
+
+/// `--since` / `--until` values.
+enum LogTime {
+    static func parse(_ text: String, endOfDay: Bool) -> LogTimestamp? {
+        let pattern = #"^(?:(\d{4})-)?(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?$"#
+        guard let re = try? NSRegularExpression(pattern: pattern),
+              let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+        func group(_ i: Int) -> Int? {
+            guard let r = Range(m.range(at: i), in: text) else { return nil }
+            return Int(text[r])
+        }
+        guard (1...12).contains(group(2)!), (1...31).contains(group(3)!), (group(4) ?? 0) < 24, (group(5) ?? 0) < 60, (group(6) ?? 0) < 61 else { return nil }
+        return LogTimestamp(year: group(1), month: group(2)!, day: group(3)!,
+                            hour: group(4) ?? (endOfDay ? 23 : 0), minute: group(5) ?? (endOfDay ? 59 : 0),
+                            second: group(6) ?? (endOfDay ? 59 : 0),
+                            nanosecond: endOfDay ? 999_999_999 : 0)
     }
 }

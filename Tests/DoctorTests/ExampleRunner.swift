@@ -20,11 +20,18 @@ enum ExampleRunner {
         let main = directory.appendingPathComponent(example.main ?? "prosody.cfg.lua")
         try Data((example.config ?? "").utf8).write(to: main)
         let loaded = ConfigLoader().load(path: main.path)
-        var context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources)
+        // A `log:` example: the text goes through the log builder; without `config:` there is no config.
+        var context = AnalysisContext(configuration: example.log != nil && example.config == nil ? nil : loaded.configuration,
+                                      sources: example.log != nil && example.config == nil ? SourceFiles() : loaded.sources)
         if let deployment = example.deployment {
             context.deployment = try snapshot(deployment, in: directory, configuration: loaded.configuration)
         }
-        return engine.run(context)
+        if let log = example.log {
+            let logs = try LogAnalysisBuilder.analyse(text: log, name: directory.appendingPathComponent("prosody.log").path)
+            context.logs = logs
+            context.sources.addLogLines(logs.allExamples)
+        }
+        return engine.runCorrelated(context)
     }
 
     /// Cross-file examples (rules/deployment.yml): the jicofo/config.js/nginx snippets

@@ -24,7 +24,7 @@ final class SampleGoldenTests: XCTestCase {
         defer { FileManager.default.changeCurrentDirectoryPath(previous) }
         let loaded = ConfigLoader(environment: [:]).load(path: "samples/\(sample)/prosody.cfg.lua")
         let context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources)
-        let report = Report(findings: Engine().run(context), sources: loaded.sources, files: loaded.configuration.files)
+        let report = Report(findings: Engine().runCorrelated(context), sources: loaded.sources, files: loaded.configuration.files)
             .displayingPaths(relativeTo: Self.root.path)
         switch format {
         case .sarif: return SARIFReporter(rootDirectory: Self.root.path).render(report)
