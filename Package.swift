@@ -38,7 +38,7 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
         ]),
         // Pasted blobs: splitting config/log/prosodyctl parts, redaction and pseudonyms.
-        .target(name: "PasteAnalysis", dependencies: ["Doctor", "ProsodyConfig"]),
+        .target(name: "PasteAnalysis", dependencies: ["Doctor", "ProsodyConfig", "DeploymentFiles"]),
         // Rule engine: the catalogue in rules/*.yml is embedded at build time.
         .executableTarget(name: "EmbedRulesTool", dependencies: ["Yams"], path: "Sources/EmbedRulesTool"),
         .plugin(name: "EmbedRules", capability: .buildTool(), dependencies: ["EmbedRulesTool"]),
@@ -65,6 +65,6 @@ let package = Package(
         .testTarget(name: "PasteAnalysisTests", dependencies: ["PasteAnalysis", "Doctor", "ProsodyConfig"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Doctor", "ProsodyConfig", "LuaSyntax"]),
         // End-to-end: every samples/<name>/ against its expected/ outputs, in every format.
-        .testTarget(name: "GoldenTests", dependencies: ["Reporting", "Doctor", "ProsodyConfig"]),
+        .testTarget(name: "GoldenTests", dependencies: ["Reporting", "Doctor", "ProsodyConfig", "PasteAnalysis"]),
     ]
 )

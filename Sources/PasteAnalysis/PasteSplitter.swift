@@ -58,10 +58,11 @@ public enum PasteSplitter {
                 segments.append(PasteSegment(kind: kind, lines: number...number))
             }
         }
-        func keep(_ kind: PasteLineKind) -> String {
-            lines.enumerated().map { kinds[$0.offset] == kind ? $0.element : "" }.joined(separator: "\n")
+        func keep(_ wanted: Set<PasteLineKind>) -> String {
+            lines.enumerated().map { wanted.contains(kinds[$0.offset]) ? $0.element : "" }.joined(separator: "\n")
         }
-        return SplitPaste(segments: segments, configText: keep(.config), logText: keep(.log),
+        // `prosodyctl about` lines go to the log reader too: it knows version banners.
+        return SplitPaste(segments: segments, configText: keep([.config]), logText: keep([.log, .prosodyctl]),
                           prosodyVersion: version(in: lines))
     }
 

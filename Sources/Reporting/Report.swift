@@ -72,6 +72,7 @@ extension Report {
             f.location = f.location.map(display)
             f.related = f.related.map { RelatedLocation(display($0.location), note: $0.note) }
             if var fix = f.fix {
+                fix.message = fix.message.replacingOccurrences(of: base, with: "")
                 fix.edits = fix.edits.map { TextEdit(location: display($0.location), replacement: $0.replacement) }
                 f.fix = fix
             }

@@ -1,6 +1,7 @@
 import Doctor
 import Foundation
 import ProsodyConfig
+import PasteAnalysis
 import Reporting
 import XCTest
 
@@ -61,6 +62,40 @@ final class SampleGoldenTests: XCTestCase {
             for format in Self.formats {
                 let output = render(sample: sample, format: format)
                 XCTAssertFalse(output.contains("Sup3rS3cretSigningKey"), "secret leaked in \(sample) \(format.rawValue)")
+            }
+        }
+    }
+
+    /// `diagnose` on the pasted blobs (`samples/*/paste.txt`) and the copied server tree.
+    func diagnose(_ sample: String, format: OutputFormat) throws -> String {
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(Self.root.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        var input = sample == "jitsi-server-tree"
+            ? try InstallationDiagnosis.load(root: "samples/jitsi-server-tree", release: nil)
+            : try PasteDiagnosis.load("samples/\(sample)/paste.txt", release: nil)
+        // File modes depend on the checkout's umask: the permission rules have their own tests.
+        input.context.fileFacts = [:]
+        let findings = Engine().runCorrelated(input.context)
+        let report = Report(findings: findings, sources: input.context.sources, files: input.files)
+            .displayingPaths(relativeTo: Self.root.path)
+        return DiagnosisReporter(format: format).render(Diagnosis(findings: report.findings), report: report, header: input.notes)
+    }
+
+    func testDiagnosisOfPastesAndTheServerTreeMatchExpectedOutput() throws {
+        let update = ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1"
+        for sample in ["forum-paste", "jitsi-server-tree"] {
+            for format in [OutputFormat.text, .markdown, .json] {
+                let actual = try diagnose(sample, format: format)
+                let file = Self.root.appendingPathComponent("samples/\(sample)/expected/diagnose.\(format.rawValue)")
+                if update {
+                    try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try Data(actual.utf8).write(to: file)
+                    continue
+                }
+                let expected = try? String(contentsOf: file, encoding: .utf8)
+                XCTAssertEqual(actual, expected, "samples/\(sample) diagnose differs in \(format.rawValue)")
+                XCTAssertFalse(actual.contains("Sup3rS3cretSigningKey"))
             }
         }
     }

@@ -30,7 +30,9 @@ public struct FileFacts: Sendable, Hashable {
     public static func gather(for paths: [String]) -> [String: FileFacts] {
         var facts: [String: FileFacts] = [:]
         for path in paths {
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            // Permissions of the file itself, not of a symlink to it (a link's mode is always 777).
+            let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: target),
                   let permissions = attributes[.posixPermissions] as? NSNumber else { continue }
             facts[path] = FileFacts(mode: UInt16(truncating: permissions),
                                     ownerID: (attributes[.ownerAccountID] as? NSNumber).map { UInt32(truncating: $0) },
