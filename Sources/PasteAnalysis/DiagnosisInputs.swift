@@ -33,7 +33,7 @@ public enum InstallationDiagnosis {
         guard let configPath = discovered.prosodyConfig else {
             throw UnreadableInput(message: "no Prosody config found under \(base) (looked for etc/prosody/prosody.cfg.lua and asked prosodyctl about); pass a config with `prosody-doctor check PATH`")
         }
-        let loaded = ConfigLoader().load(path: configPath)
+        let loaded = ConfigLoader(version: release == .v13 ? .v13 : .v0_12).load(path: configPath)
         notes.append("Prosody config: \(configPath) (\(loaded.configuration.files.count) file\(loaded.configuration.files.count == 1 ? "" : "s") loaded)")
         var context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources,
                                       prosodyRelease: release ?? .v0_12)

@@ -55,7 +55,7 @@ struct CheckCommand: ParsableCommand {
         let logAnalysis = try logs.isEmpty ? nil : LogInput.analyse(logs)
         if let logAnalysis { sources.addLogLines(logAnalysis.allExamples); files += logAnalysis.files.map(\.name) }
         for (index, path) in paths.enumerated() {
-            let loaded = try InputLoading.loadConfig(path, stdinFilename: stdinFilename)
+            let loaded = try InputLoading.loadConfig(path, stdinFilename: stdinFilename, release: release)
             var context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources,
                                           prosodyRelease: release, isJitsi: selection.jitsi ?? project.jitsi)
             context.inlineSuppressions = !selection.ignoreInline
@@ -103,10 +103,11 @@ struct CheckCommand: ParsableCommand {
 enum InputLoading {
     /// Loads a config path, a directory with prosody.cfg.lua, or `-` (stdin).
     /// An input that cannot be read at all is exit status 3.
-    static func loadConfig(_ path: String, stdinFilename: String) throws -> LoadedConfiguration {
+    static func loadConfig(_ path: String, stdinFilename: String, release: ProsodyRelease = .v0_12) throws -> LoadedConfiguration {
+        let loader = ConfigLoader(version: release == .v13 ? .v13 : .v0_12)
         if path == "-" {
             let data = FileHandle.standardInput.readDataToEndOfFile()
-            return ConfigLoader().load(bytes: [UInt8](data), fileName: stdinFilename)
+            return loader.load(bytes: [UInt8](data), fileName: stdinFilename)
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -123,6 +124,6 @@ enum InputLoading {
         guard FileManager.default.isReadableFile(atPath: file), FileManager.default.contents(atPath: file) != nil else {
             throw UserFacingError(message: "\(file): cannot read (permission denied?)", status: ExitStatus.unreadable)
         }
-        return ConfigLoader().load(path: file)
+        return loader.load(path: file)
     }
 }

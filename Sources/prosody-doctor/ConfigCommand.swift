@@ -1,4 +1,5 @@
 import ArgumentParser
+import Doctor
 import Foundation
 import ProsodyConfig
 
@@ -26,8 +27,11 @@ struct ConfigCommand: ParsableCommand {
         @Option(help: "Output format: text, json or oracle-json.")
         var format: Format = .text
 
+        @Option(name: .customLong("prosody-version"), help: "Prosody semantics: 0.12 (default) or 13 (Lua, FileContents, option read-back).")
+        var prosodyRelease: ProsodyRelease = .v0_12
+
         func run() throws {
-            let loaded = ConfigLoader().load(path: path)
+            let loaded = ConfigLoader(version: prosodyRelease == .v13 ? .v13 : .v0_12).load(path: path)
             switch format {
             case .json: print(ConfigurationJSON.render(loaded.configuration, style: .full))
             case .oracleJSON: print(ConfigurationJSON.render(loaded.configuration, style: .oracle))

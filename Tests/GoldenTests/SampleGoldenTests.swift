@@ -100,3 +100,39 @@ final class SampleGoldenTests: XCTestCase {
         }
     }
 }
+
+/// Precision review: every error and warning over the real configs of the shared
+/// corpus, checked in as `Tests/GoldenTests/corpus-findings.txt` so each change in
+/// what the rules say about real configs is seen (and reviewed) in a diff.
+final class CorpusPrecisionTests: XCTestCase {
+    static let shared = SampleGoldenTests.root.deletingLastPathComponent().appendingPathComponent("shared/corpus/configs")
+    static let expected = SampleGoldenTests.root.appendingPathComponent("Tests/GoldenTests/corpus-findings.txt")
+
+    func testErrorsAndWarningsOverTheCorpusMatchTheReviewedReport() throws {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: Self.shared.path) else {
+            throw XCTSkip("shared corpus not found at \(Self.shared.path)")
+        }
+        var lines: [String] = []
+        var counts: [String: Int] = [:]
+        for name in names.sorted() {
+            let loaded = ConfigLoader(environment: [:], includeOrder: .sorted).load(path: Self.shared.appendingPathComponent(name).path)
+            let context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources)
+            let report = Report(findings: Engine().run(context, filter: FindingFilter(minimumSeverity: .warning)),
+                                sources: loaded.sources, files: loaded.configuration.files)
+                .displayingPaths(relativeTo: Self.shared.path)
+            for finding in report.findings {
+                counts[finding.severity.rawValue, default: 0] += 1
+                let place = finding.location.map { "\($0.file):\($0.line)" } ?? name
+                lines.append("\(place): \(finding.severity.rawValue) [\(finding.ruleID)] \(SecretMasking.maskLine(finding.message))")
+            }
+        }
+        let text = "# \(names.count) corpus configs: \(counts["error", default: 0]) errors, \(counts["warning", default: 0]) warnings\n"
+            + lines.joined(separator: "\n") + "\n"
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try Data(text.utf8).write(to: Self.expected)
+            return
+        }
+        let expected = try String(contentsOf: Self.expected, encoding: .utf8)
+        XCTAssertEqual(text, expected, "findings over the corpus changed: review, then UPDATE_GOLDEN=1")
+    }
+}

@@ -349,7 +349,7 @@ enum JitsiTokenRules {
         var seen = Set<SourceLocation>()
         return layout.tokenReaders.compactMap { host, reason in
             guard let secret = layout.option("app_secret", in: host), let value = secret.value.stringValue,
-                  !value.isEmpty, value.utf8.count < minimumSecretLength, !hasKeySource(layout, host),
+                  !value.isEmpty, !SecurityRules.isPlaceholder(value), value.utf8.count < minimumSecretLength, !hasKeySource(layout, host),
                   seen.insert(secret.location).inserted else { return nil }
             let message = "app_secret for VirtualHost \"\(host.name)\" (\(describe(reason))) is only \(value.utf8.count) "
                 + "bytes long: anyone holding one token can guess the HMAC key offline and sign tokens for any room"

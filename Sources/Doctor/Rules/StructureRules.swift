@@ -16,7 +16,7 @@ enum StructureRules {
         fromProblems("CFG109") { kind in if case .optionReadBeforeSet = kind { true } else { false } },
         fromProblems("CFG110") { kind in if case .notText = kind { true } else { false } },
         fromProblems("CFG111") { kind in if case .unreadableFile = kind { true } else { false } },
-        fromProblems("CFG112") { kind in if case .runtimeError = kind { true } else { false } },
+        RuleImplementation("CFG112", check: loadErrors),
         fromProblems("CFG113", confidence: .certain) { kind in if case .dynamic = kind { true } else { false } },
         RuleImplementation("CFG104", check: optionAfterComponent),
         RuleImplementation("CFG114", check: mainFileNameNotLua),
@@ -47,6 +47,36 @@ enum StructureRules {
                 at: assignment.location, related: related, confidence: declared ? .certain : .likely))
         }
         return findings
+    }
+
+    /// Prosody stops at the first runtime error; the evaluator goes on, so the same
+    /// error repeated (every `Lua.os.getenv` of a config written for 13) is reported once
+    /// per file, with the other places as related locations.
+    static func loadErrors(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
+        guard let configuration = context.configuration else { return [] }
+        var groups: [(key: String, problems: [ConfigProblem])] = []
+        var index: [String: Int] = [:]
+        for problem in configuration.problems {
+            guard case .runtimeError = problem.kind else { continue }
+            let key = (problem.location?.file ?? "") + "\u{0}" + problem.message
+            if let i = index[key] { groups[i].problems.append(problem) } else {
+                index[key] = groups.count
+                groups.append((key, [problem]))
+            }
+        }
+        return groups.map { group in
+            let first = group.problems[0]
+            var message = first.message
+            if group.problems.count > 1 { message += " (and \(group.problems.count - 1) more place\(group.problems.count == 2 ? "" : "s") in this file)" }
+            if first.message.contains("global 'Lua')") || first.message.contains("global 'FileContents')")
+                || first.message.contains("global 'FileLine')") || first.message.contains("global 'FileLines')")
+                || first.message.contains("global 'Credential')") {
+                message += "; this API exists only in Prosody 13: if the config is for 13, check it with --prosody-version 13"
+            }
+            let related = (first.related + group.problems.dropFirst().prefix(5).compactMap(\.location))
+                .map { RelatedLocation($0, note: "same error") }
+            return factory.make(message, at: first.location, related: related)
+        }
     }
 
     /// Prosody picks the config parser from the main file's extension.
