@@ -15,11 +15,12 @@ public struct Diagnosis: Sendable {
         // A config that Prosody refuses makes every other symptom secondary.
         "LUA001": ["LOG702", "LOG708"],
         "CFG112": ["LOG708"],
-        // Token never reaching Prosody: the tokenless session is admitted as a guest and gets no affiliation.
-        "JLG801": ["JLG802", "JLG803"],
-        "JWT502": ["JLG801", "JLG802", "JLG803"],
-        "LOG701": ["JLG801"],
-        "DPL906": ["JLG801", "JLG802"],
+        // The token never reaching Prosody is the headline of research F1: allow_empty_token is
+        // what made it silent (the tokenless session is admitted as a guest, gets no affiliation).
+        "JLG801": ["JLG802", "JLG803", "JWT502"],
+        "JWT502": ["JLG802", "JLG803"],
+        // A proxy that drops the query string is a cause of the token never arriving.
+        "DPL906": ["JLG801", "JLG802", "JWT502"],
         "JWT503": ["JLG803"],
         "JWT505": ["JLG802"],
         "JWT504": ["JLG805", "JLG804"],
