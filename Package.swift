@@ -64,6 +64,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PasteAnalysisTests", dependencies: ["PasteAnalysis", "Doctor", "ProsodyConfig"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Doctor", "ProsodyConfig", "LuaSyntax"]),
+        // The built binary, run as a user would: exit codes, bad input, files written.
+        .testTarget(name: "CLITests"),
         // End-to-end: every samples/<name>/ against its expected/ outputs, in every format.
         .testTarget(name: "GoldenTests", dependencies: ["Reporting", "Doctor", "ProsodyConfig", "PasteAnalysis"]),
     ]

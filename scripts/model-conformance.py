@@ -172,7 +172,7 @@ def example_checks():
             continue
         with open(expected_path, encoding="utf-8") as f:
             expected = f.read()
-        code, out, err = run([BIN, "config", "show", "--format", "oracle-json", path])
+        code, out, err = run([BIN, "config", "show", "--show-secrets", "--format", "oracle-json", path])
         # make our paths relative like --strip-dir
         base = os.path.dirname(path) + "/"
         out = out.replace(json.dumps(base)[1:-1], "")
@@ -222,7 +222,7 @@ def main(argv):
     for path in files:
         name = os.path.basename(path)
         _, oracle_out, oracle_err = run([ORACLE, "--sorted-files", "--short-link", path])
-        _, ours_out, ours_err = run([BIN, "config", "show", "--format", "oracle-json", path])
+        _, ours_out, ours_err = run([BIN, "config", "show", "--show-secrets", "--format", "oracle-json", path])
         try:
             if json.loads(oracle_out)["ok"]:
                 oracle_ok += 1

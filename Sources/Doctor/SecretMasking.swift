@@ -1,3 +1,4 @@
+import ProsodyConfig
 import Foundation
 
 /// Masks secrets in any text shown to the user: config lines (`app_secret = "..."`),
@@ -64,5 +65,39 @@ public enum SecretMasking {
         }
         output += ns.substring(from: last)
         return output
+    }
+}
+
+extension SecretMasking {
+    /// The configuration with every secret-named option value (and secret-named keys
+    /// inside tables, like `sql = { password = ... }`) replaced by the mask.
+    public static func maskSecrets(in configuration: ProsodyConfiguration) -> ProsodyConfiguration {
+        func mask(_ value: ConfigValue, named name: String) -> ConfigValue {
+            if isSecretName(name), case .string(let s) = value, !s.isEmpty { return .string(SecretMasking.mask) }
+            guard case .table(var table) = value else { return value }
+            table.entries = table.entries.map { entry in
+                let key = entry.key.stringValue ?? ""
+                return ConfigTable.Entry(key: entry.key, value: mask(entry.value, named: key))
+            }
+            return .table(table)
+        }
+        func maskSection(_ section: ConfigSection) -> ConfigSection {
+            var copy = section
+            copy.options = section.options.map { option in
+                var o = option
+                o.value = mask(option.value, named: option.name)
+                return o
+            }
+            return copy
+        }
+        var copy = configuration
+        copy.global = maskSection(configuration.global)
+        copy.sections = configuration.sections.map(maskSection)
+        copy.assignments = configuration.assignments.map { assignment in
+            var a = assignment
+            a.value = assignment.value.map { mask($0, named: assignment.name) }
+            return a
+        }
+        return copy
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Doctor
 import Foundation
 import ProsodyConfig
+import Reporting
 
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,15 +28,19 @@ struct ConfigCommand: ParsableCommand {
         @Option(help: "Output format: text, json or oracle-json.")
         var format: Format = .text
 
+        @Flag(help: ArgumentHelp("Print secret values as they are (for differential tests only).", visibility: .hidden))
+        var showSecrets = false
+
         @Option(name: .customLong("prosody-version"), help: "Prosody semantics: 0.12 (default) or 13 (Lua, FileContents, option read-back).")
         var prosodyRelease: ProsodyRelease = .v0_12
 
         func run() throws {
-            let loaded = ConfigLoader(version: prosodyRelease == .v13 ? .v13 : .v0_12).load(path: path)
+            var loaded = ConfigLoader(version: prosodyRelease == .v13 ? .v13 : .v0_12).load(path: path)
+            if !showSecrets { loaded.configuration = SecretMasking.maskSecrets(in: loaded.configuration) }
             switch format {
             case .json: print(ConfigurationJSON.render(loaded.configuration, style: .full))
             case .oracleJSON: print(ConfigurationJSON.render(loaded.configuration, style: .oracle))
-            case .text: print(ConfigurationJSON.render(loaded.configuration, style: .full))
+            case .text: print(ConfigurationText.render(loaded.configuration, relativeTo: FileManager.default.currentDirectoryPath), terminator: "")
             }
         }
     }
