@@ -137,6 +137,33 @@ final class RedactionRoundTripTests: XCTestCase {
         }
     }
 
+    /// The single-config samples (`samples/<name>/prosody.cfg.lua`, checked with `check`).
+    func testRedactedConfigSamplesGiveTheSameRuleIDs() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.samplesDir.path).sorted()
+            .filter { FileManager.default.fileExists(atPath: Self.samplesDir.appendingPathComponent("\($0)/prosody.cfg.lua").path) }
+        XCTAssertFalse(names.isEmpty)
+        func ids(_ path: String) -> [String] {
+            let loaded = ConfigLoader(environment: [:]).load(path: path)
+            let context = AnalysisContext(configuration: loaded.configuration, sources: loaded.sources)
+            return Engine().runCorrelated(context).map(\.ruleID).sorted()
+        }
+        for sample in names {
+            let path = Self.samplesDir.appendingPathComponent("\(sample)/prosody.cfg.lua")
+            let redactor = Redactor(pseudonymize: true)
+            redactor.seed(hosts: ConfigLoader(environment: [:]).load(path: path.path).configuration.sections.map(\.name))
+            let redacted = redactor.redact(try String(contentsOf: path, encoding: .utf8))
+            for secret in try Self.secrets(of: sample) {
+                XCTAssertFalse(redacted.contains(secret), "samples/\(sample): the redacted config still holds a secret")
+            }
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prosody-doctor-config-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let copy = dir.appendingPathComponent("prosody.cfg.lua")
+            try Data(redacted.utf8).write(to: copy)
+            XCTAssertEqual(ids(copy.path), ids(path.path), "samples/\(sample): redact --pseudonymize changed what check finds")
+        }
+    }
+
     // MARK: secrets
 
     static func diagnoseOutputs(_ input: DiagnosisInput) -> [OutputFormat: String] {
