@@ -20,8 +20,19 @@ public struct SplitPaste: Sendable {
     public var logText: String
     /// The Prosody version the paste names (`prosodyctl about`, a start-up banner), if any.
     public var prosodyVersion: String?
+    /// Closing braces the paste lost and `configText` puts back (see `PasteSplitter.closeLostBraces`).
+    public var repairs: [PasteRepair] = []
     public var hasConfig: Bool { segments.contains { $0.kind == .config } }
     public var hasLog: Bool { segments.contains { $0.kind == .log } }
+}
+
+/// A change made to the pasted config text so that it reads as the config the server ran.
+public struct PasteRepair: Sendable, Equatable {
+    /// 1-based line of the paste that got the closing brace appended.
+    public var line: Int
+    /// The line that opened the table.
+    public var openedAt: Int
+    public var description: String
 }
 
 public enum PasteSplitter {
@@ -61,9 +72,83 @@ public enum PasteSplitter {
         func keep(_ wanted: Set<PasteLineKind>) -> String {
             lines.enumerated().map { wanted.contains(kinds[$0.offset]) ? $0.element : "" }.joined(separator: "\n")
         }
+        var configLines = lines.enumerated().map { kinds[$0.offset] == .config ? $0.element : "" }
+        var repairs: [PasteRepair] = []
+        if kinds.contains(.log), !lines.contains(where: { matches(configErrorPatterns, $0) }) {
+            repairs = closeLostBraces(&configLines)
+        }
         // `prosodyctl about` lines go to the log reader too: it knows version banners.
-        return SplitPaste(segments: segments, configText: keep([.config]), logText: keep([.log, .prosodyctl]),
-                          prosodyVersion: version(in: lines))
+        return SplitPaste(segments: segments, configText: configLines.joined(separator: "\n"),
+                          logText: keep([.log, .prosodyctl]), prosodyVersion: version(in: lines), repairs: repairs)
+    }
+
+    /// People trim what they paste ("I removed some names"), and a list loses its closing `}`
+    /// with the lines around it. When the paste also has a log of the server running that config
+    /// (and no config syntax error in it), an open table that meets a line that cannot be inside
+    /// it is a paste artefact, not the config Prosody loaded: the brace is put back at the end of
+    /// the table's last line, so every line keeps its number. A line cannot be inside the table
+    /// when it starts a section (`VirtualHost`, `Component`, `Include`), or when it is a
+    /// `name = value` line no deeper than the line that opened a table of plain list items
+    /// (a module list). At the end of the pasted config every open table is closed the same way.
+    static func closeLostBraces(_ lines: inout [String]) -> [PasteRepair] {
+        struct Open { var line: Int; var indent: Int; var onlyItems: Bool; var lastLine: Int }
+        var stack: [Open] = []
+        var repairs: [PasteRepair] = []
+        func close(_ open: Open) {
+            lines[open.lastLine] += " }"
+            repairs.append(PasteRepair(line: open.lastLine + 1, openedAt: open.line + 1,
+                                       description: "the table opened on line \(open.line + 1) has no closing brace in the paste; "
+                                           + "read as closed after line \(open.lastLine + 1)"))
+        }
+        for index in lines.indices {
+            let line = lines[index]
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("--") { continue }
+            let indent = line.prefix { $0 == " " || $0 == "\t" }.count
+            let section = matches(sectionPatterns, line)
+            let assignment = matches(assignmentPatterns, line)
+            while let top = stack.last,
+                  section || (assignment && top.onlyItems && indent <= top.indent && top.lastLine != top.line) {
+                close(top)
+                stack.removeLast()
+            }
+            if !stack.isEmpty {
+                stack[stack.count - 1].lastLine = index
+                if !matches(itemPatterns, line) && !trimmed.hasPrefix("}") { stack[stack.count - 1].onlyItems = false }
+            }
+            for character in codeCharacters(of: line) {
+                if character == "{" {
+                    stack.append(Open(line: index, indent: indent, onlyItems: true, lastLine: index))
+                } else if character == "}", !stack.isEmpty {
+                    let closed = stack.removeLast()
+                    if !stack.isEmpty { stack[stack.count - 1].lastLine = max(stack[stack.count - 1].lastLine, closed.lastLine) }
+                }
+            }
+        }
+        while let top = stack.popLast() { close(top) }
+        return repairs.sorted { $0.line < $1.line }
+    }
+
+    /// The characters of a config line outside strings and comments.
+    static func codeCharacters(of line: String) -> [Character] {
+        var result: [Character] = []
+        var quote: Character?
+        var escaped = false
+        var previous: Character?
+        for character in line {
+            if let q = quote {
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == q { quote = nil }
+            } else if character == "\"" || character == "'" {
+                quote = character
+            } else if character == "-" && previous == "-" {
+                result.removeLast()
+                break
+            } else {
+                result.append(character)
+            }
+            previous = character
+        }
+        return result
     }
 
     static func classify(_ line: String) -> PasteLineKind {
@@ -130,6 +215,11 @@ public enum PasteSplitter {
         #"^\s*\{\s*["'][^"']*["']\s*,"#,
         #"^\s*(?:local|if|for|end|else|elseif|while|return)\b"#,
     ])
+    static let sectionPatterns = regexes([#"^\s*(?:VirtualHost|Host|Component|Include)\s*[\(\"'\[]"#])
+    static let assignmentPatterns = regexes([#"^\s*[A-Za-z_][A-Za-z0-9_]*\s*=[^=]"#])
+    static let itemPatterns = regexes([#"^\s*["'][^"']*["']\s*[,;]?\s*(?:--.*)?$"#])
+    /// A log or prosodyctl line saying the config itself does not load: then a lost brace is real.
+    static let configErrorPatterns = regexes([#"(?i)expected \(to close|error loading config|couldn't load config|failed to load config|unexpected symbol near|syntax error"#])
     static let versionPatterns = regexes([
         #"(trunk nightly build [0-9]+)"#,
         #"^\s*Prosody ((?:[0-9]+\.[0-9]+(?:\.[0-9]+)?)|trunk|hg:[0-9a-f]+)"#,

@@ -1,0 +1,1 @@
+../conf.avail/jitsi.example.com.cfg.lua

@@ -1,0 +1,1 @@
+../conf.avail/meet.example.edu.cfg.lua

@@ -1,0 +1,1 @@
+../conf.avail/talk.example.com.cfg.lua

@@ -1,0 +1,1 @@
+../conf.avail/video.example.edu.cfg.lua

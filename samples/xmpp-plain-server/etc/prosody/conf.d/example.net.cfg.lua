@@ -1,0 +1,1 @@
+../conf.avail/example.net.cfg.lua
