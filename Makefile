@@ -12,6 +12,8 @@ SWIFT_FLAGS := -c $(CONFIG) -Xswiftc -enable-testing
 
 BUILD_PACKAGES := libpcre2-dev zlib1g-dev pkg-config
 CONFORMANCE_PACKAGES := prosody lua5.4 python3
+# Headless Chromium renders the HTML report in the tests.
+TEST_PACKAGES := chromium
 
 export SHARED BIN
 
@@ -57,10 +59,12 @@ demo: build
 	  [ $$status -le 1 ]
 
 test: deps
+	$(call ensure_packages,$(TEST_PACKAGES))
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
 	$(SWIFT) test $(SWIFT_FLAGS) --skip-build
 	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
 	python3 scripts/validate-sarif.py
+	PROSODY_DOCTOR=$(BIN) sh scripts/html-check.sh
 
 conformance: conformance-deps build
 	bash scripts/parser-conformance.sh

@@ -194,7 +194,8 @@ final class CorpusPrecisionTests: XCTestCase {
             let report = Report(findings: Engine().run(context, filter: FindingFilter(minimumSeverity: .warning)),
                                 sources: loaded.sources, files: loaded.configuration.files)
                 .displayingPaths(relativeTo: Self.shared.path)
-            for finding in report.findings {
+            // CFG117 depends on the length of the path the corpus sits under (a checkout detail).
+            for finding in report.findings where finding.ruleID != "CFG117" {
                 counts[finding.severity.rawValue, default: 0] += 1
                 let place = finding.location.map { "\($0.file):\($0.line)" } ?? name
                 lines.append("\(place): \(finding.severity.rawValue) [\(finding.ruleID)] \(SecretMasking.maskLine(finding.message))")
