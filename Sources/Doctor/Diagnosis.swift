@@ -23,13 +23,16 @@ public struct Diagnosis: Sendable {
         "DPL906": ["JLG801", "JLG802", "JWT502"],
         "JWT503": ["JLG803"],
         "JWT505": ["JLG802"],
-        "JWT504": ["JLG805", "JLG804"],
-        "JLG805": ["JLG804"],
         "JWT506": ["JWT504", "JLG805"],
         // Missing Lua libraries make modules fail to load.
-        "LOG703": ["LOG702", "LOG708"],
         "LOG702": ["LOG708"],
         "DPL904": ["JWT502"],
+        // token_verification on a breakout MUC refuses every breakout room join.
+        "JWT509": ["JLG804"],
+        // A missing Lua library or missing credentials leave token auth without a SASL mechanism.
+        "LOG703": ["LOG702", "LOG708", "JLG807"],
+        "JWT504": ["JLG805", "JLG804", "JLG807"],
+        "JLG805": ["JLG804", "JLG807"],
     ]
 
     /// Rules whose findings mean Prosody refuses this config.

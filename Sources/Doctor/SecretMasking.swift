@@ -18,6 +18,7 @@ public enum SecretMasking {
     /// JWT-shaped strings, and base64 SASL payloads inside `<auth>`/`<response>` elements.
     public static func maskLine(_ line: String) -> String {
         var result = maskAssignments(in: line)
+        result = maskUnquoted(in: result)
         result = replace(jwtPattern, in: result) { _ in mask }
         result = replace(saslPattern, in: result) { match in
             "\(match[1])\(mask)\(match[3])"
@@ -36,6 +37,37 @@ public enum SecretMasking {
         pattern: #"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"#)
     private static let saslPattern = try! NSRegularExpression(
         pattern: #"(<(?:auth|response|success)\b[^>]*>)([A-Za-z0-9+/=]{4,})(</(?:auth|response|success)>)"#)
+
+    /// HOCON (`password: "x"`, `"password": "x"`), properties (`...auth.PASSWORD=x`) and
+    /// shell env (`JICOFO_AUTH_PASSWORD=x`) forms: a secret-named key followed by `:`, or
+    /// by `=` when the key is dotted or upper case (Lua option names are neither).
+    private static let unquotedPattern = try! NSRegularExpression(
+        pattern: #"(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\1(\s*:\s*|(?<=[A-Za-z0-9_-])\s*=\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;}]+)"#)
+
+    private static func maskUnquoted(in line: String) -> String {
+        replace(unquotedPattern, in: line) { groups in
+            let key = groups[2], separator = groups[3], value = groups[4]
+            let last = key.split(separator: ".").last.map(String.init) ?? key
+            guard isSecretName(last), value != mask, !value.contains(mask) else { return groups[0] }
+            let isColon = separator.contains(":")
+            // Lua options are lower case; shell env files (JICOFO_AUTH_PASSWORD=...) upper case.
+            guard isColon || key.contains(".") || key == key.uppercased() else { return groups[0] }
+            // After a colon only quoted values or password/secret keys: log prose such as
+            // `Session token: nil` is no secret (JWTs themselves are masked by their shape).
+            let quoted = value.hasPrefix("\"") || value.hasPrefix("'")
+            if isColon, !quoted, !["password", "passwd", "secret", "app_secret", "component_secret"].contains(last.lowercased()) {
+                return groups[0]
+            }
+            if value.hasPrefix("\"") || value.hasPrefix("'") {
+                guard value.count > 2 else { return groups[0] }
+                let quote = String(value.prefix(1))
+                return groups[1] + key + groups[1] + separator + quote + mask + quote
+            }
+            // `https://...` after a colon is not a secret value; neither is a nested object.
+            if value.hasPrefix("{") || value.hasPrefix("//") { return groups[0] }
+            return groups[1] + key + groups[1] + separator + mask
+        }
+    }
 
     private static func maskAssignments(in line: String) -> String {
         replace(assignmentPattern, in: line) { groups in

@@ -125,6 +125,9 @@ public enum PasteDiagnosis {
             return kinds.contains(kind) ? "\(count) \(kind.rawValue) line\(count == 1 ? "" : "s")" : nil
         }.joined(separator: ", ") + ".")
         var releaseToUse = release ?? .v0_12
+        for repair in split.repairs {
+            notes.append("Repaired the paste: \(repair.description) (line \(repair.line), table opened at line \(repair.openedAt)).")
+        }
         if let version = split.prosodyVersion {
             notes.append("The paste names Prosody \(version).")
             if release == nil { releaseToUse = Self.release(for: version) }

@@ -24,3 +24,16 @@ final class SecretMaskingTests: XCTestCase {
         XCTAssertFalse(SecretMasking.maskLine(sasl).contains("AGFsaWNlAHNlY3JldA=="))
     }
 }
+
+final class SecretMaskingOtherFormatsTests: XCTestCase {
+    func testHOCONAndPropertiesSecretsAreMasked() {
+        XCTAssertEqual(SecretMasking.maskLine(#"      password: "s3cret""#), #"      password: "********""#)
+        XCTAssertEqual(SecretMasking.maskLine(#"  "password": "s3cret","#), #"  "password": "********","#)
+        XCTAssertEqual(SecretMasking.maskLine("org.jitsi.jicofo.auth.PASSWORD=s3cret"), "org.jitsi.jicofo.auth.PASSWORD=********")
+        XCTAssertEqual(SecretMasking.maskLine("JICOFO_AUTH_PASSWORD=s3cret"), "JICOFO_AUTH_PASSWORD=********")
+        XCTAssertEqual(SecretMasking.maskLine(#"login-url: meet.example.com"#), #"login-url: meet.example.com"#)
+        XCTAssertEqual(SecretMasking.maskLine("      password: unquoted-s3cret"), "      password: ********")
+        XCTAssertEqual(SecretMasking.maskLine("debug\tSession token: nil, session room: nil"), "debug\tSession token: nil, session room: nil")
+        XCTAssertEqual(SecretMasking.maskLine(#"app_secret = ENV_SECRET"#), #"app_secret = ENV_SECRET"#, "a Lua variable is no secret value")
+    }
+}

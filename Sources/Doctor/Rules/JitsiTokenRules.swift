@@ -126,6 +126,10 @@ enum JitsiTokenRules {
                 }
             }
             let roleModule = muc.map { !layout.modules(of: $0).isDisjoint(with: JitsiLayout.tokenRoleModules) } ?? false
+            // Design d1 (the handbook's token + guests setup): guests wait on their own anonymous
+            // host until a token holder arrives (muc_wait_for_host); allow_empty_token is required there.
+            let waitsForHost = muc.map { layout.modules(of: $0).contains("muc_wait_for_host") } ?? false
+            if isMain && !guests.isEmpty && waitsForHost { return nil }
             // Design d2: one token domain, tokenless users as guests on purpose, claims mapped to roles.
             let looksLikeD2 = isMain && guests.isEmpty && roleModule
             var message = "allow_empty_token = true on token VirtualHost \"\(host.name)\": a session whose token was lost "
@@ -163,6 +167,9 @@ enum JitsiTokenRules {
                   let muc = layout.conferenceMUC(of: host) else { return nil }
             let modules = layout.modules(of: muc)
             guard modules.isDisjoint(with: JitsiLayout.tokenRoleModules) else { return nil }
+            // muc_wait_for_host makes the arriving token holder owner (unless told not to).
+            if modules.contains("muc_wait_for_host"),
+               layout.option("wait_for_host_disable_auto_owners", in: muc)?.value.isTruthy != true { return nil }
             let list = muc.option("modules_enabled")
             var related = [RelatedLocation(empty.location, note: "tokenless users are let in here")]
             if let d = layout.declaration(of: muc), list != nil {

@@ -30,7 +30,6 @@ VirtualHost "meet.example.org"
     -- and authentication above is switched to "token"
     app_id = "example_meet"
     app_secret = "Jd8fK2mQ9vLx4RtB7nWc3ZpY6sHg1TaE"
-    -- prosody-doctor: ignore[JWT502] design d1 (research jitsi-token-auth §3d): token_verification reads this host's options for guests of guest.meet.example.org too, so tokenless guests must pass; muc_wait_for_host keeps them waiting for a token holder
     allow_empty_token = true
     -- Assign this host a certificate for TLS, otherwise it would use the one
     -- set in the global section (if any).
@@ -75,7 +74,6 @@ VirtualHost "guest.meet.example.org"
 Component "conference.meet.example.org" "muc"
     restrict_room_creation = true
     storage = "memory"
-    -- prosody-doctor: ignore[JWT503] design d1 (research jitsi-token-auth §3d): muc_wait_for_host makes the arriving token holder owner, no token_affiliation needed
     modules_enabled = {
         "muc_hide_all";
         "muc_meeting_id";
