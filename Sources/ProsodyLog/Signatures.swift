@@ -324,8 +324,22 @@ public final class FactExtractor {
         guard let m = s.pattern.firstMatch(in: msg) else { return }
         var captures = m.namedGroups
         for (k, v) in s.set where captures[k] == nil { captures[k] = v }
-        let firstNL = msg.firstIndex(of: 10) ?? msg.count
-        let shown = UnsafeRawBufferPointer(rebasing: msg[0..<min(firstNL, 400)])
+        // The physical line of the match: an event with continuation lines (a traceback, or
+        // the prose and quoted lines of a paste) can match below its first line.
+        var matchLine = ev.firstLine
+        var lineStart = 0
+        if var start = m.ranges.first??.lowerBound, ev.lastLine > ev.firstLine {
+            // A pattern may begin with `\s*`: the match is where its text starts.
+            while start < msg.count, msg[start] == 10 || msg[start] == 13 || msg[start] == 32 || msg[start] == 9 { start += 1 }
+            var newlines = 0
+            for i in 0..<min(start, msg.count) where msg[i] == 10 {
+                newlines += 1
+                lineStart = i + 1
+            }
+            if ev.firstLine + newlines <= ev.lastLine { matchLine = ev.firstLine + newlines } else { lineStart = 0 }
+        }
+        let lineEnd = msg[lineStart...].firstIndex(of: 10) ?? msg.count
+        let shown = UnsafeRawBufferPointer(rebasing: msg[lineStart..<min(lineEnd, lineStart + 400)])
         let source = ev.sourceString
         // An event without a source column (pasted fragment) takes the most recent carrier's.
         let key = source ?? lastCarrierKey
@@ -343,7 +357,7 @@ public final class FactExtractor {
             lastCarrierKey = key
         }
         factsEmitted += 1
-        try emit(LogFact(signatureID: s.id, fact: s.fact, captures: captures, line: ev.firstLine,
+        try emit(LogFact(signatureID: s.id, fact: s.fact, captures: captures, line: matchLine,
                          lastLine: ev.lastLine, time: ev.time, source: source, level: ev.level,
                          message: String(decoding: shown, as: UTF8.self)))
     }
