@@ -127,11 +127,14 @@ extension LogExample {
 
 extension LogTimestamp {
     static func earlier(_ a: LogTimestamp, _ b: LogTimestamp) -> Bool {
-        // A year known on only one side is ignored.
-        var ka = [a.month, a.day, a.hour, a.minute, a.second, a.nanosecond]
-        var kb = [b.month, b.day, b.hour, b.minute, b.second, b.nanosecond]
-        if let ya = a.year, let yb = b.year { ka.insert(ya, at: 0); kb.insert(yb, at: 0) }
-        return ka.lexicographicallyPrecedes(kb)
+        // A year known on only one side is ignored. (Allocation-free: runs once per event.)
+        if let ya = a.year, let yb = b.year, ya != yb { return ya < yb }
+        if a.month != b.month { return a.month < b.month }
+        if a.day != b.day { return a.day < b.day }
+        if a.hour != b.hour { return a.hour < b.hour }
+        if a.minute != b.minute { return a.minute < b.minute }
+        if a.second != b.second { return a.second < b.second }
+        return a.nanosecond < b.nanosecond
     }
 }
 

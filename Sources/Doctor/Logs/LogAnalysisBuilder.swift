@@ -30,7 +30,7 @@ public final class LogAnalysisBuilder {
     public let options: LogAnalysisOptions
     private let extractor: FactExtractor
     private var analysis = LogAnalysis()
-    private var templateIndex: [String: Int] = [:]
+    private var templateIndex: [[UInt8]: Int] = [:]
     private var otherTemplates = 0
     private var sequence = 0
 
@@ -113,6 +113,8 @@ public final class LogAnalysisBuilder {
             unparsedEvents: s.unparsed, issues: summary.issues.map(\.description)))
     }
 
+    private var sourceCache: [SourceKey: (folded: String, module: String?)] = [:]
+
     private func handle(_ ev: RawLogEvent, _ s: inout FileState) {
         var time = ev.time
         if time == nil { time = s.lastTime } else { s.lastTime = time }
@@ -129,27 +131,36 @@ public final class LogAnalysisBuilder {
             if analysis.firstTime.map({ LogTimestamp.earlier(t, $0) }) ?? true { analysis.firstTime = t }
             if analysis.lastTime.map({ LogTimestamp.earlier($0, t) }) ?? true { analysis.lastTime = t }
         }
-        let sourceText = ev.sourceString
-        if let sourceText {
-            let src = LogSource(sourceText)
-            let folded = src.session.map { $0.kind.rawValue + "*" } ?? sourceText
+        if let bytes = ev.sourceBytes {
+            // Sources repeat: parse each distinct one once (keyed by its bytes).
+            let entry: (folded: String, module: String?)
+            if let cached = sourceCache[SourceKey(bytes)] {
+                entry = cached
+            } else {
+                let sourceText = String(decoding: bytes, as: UTF8.self)
+                let src = LogSource(sourceText)
+                entry = (src.session.map { $0.kind.rawValue + "*" } ?? sourceText, src.module)
+                if sourceCache.count < 100_000 { sourceCache[SourceKey(bytes)] = entry }
+            }
+            let folded = entry.folded
             if analysis.sources[folded] != nil || analysis.sources.count < options.sourceLimit {
                 analysis.sources[folded, default: 0] += 1
             } else {
                 analysis.sources["(other)", default: 0] += 1
             }
-            if let m = src.module, analysis.modules[m] != nil || analysis.modules.count < options.sourceLimit {
+            if let m = entry.module, analysis.modules[m] != nil || analysis.modules.count < options.sourceLimit {
                 analysis.modules[m, default: 0] += 1
             }
         }
         if options.templates {
             let msg = ev.messageBytes
             let end = min(msg.firstIndex(of: 10) ?? msg.count, 300)
-            let template = LogTemplates.mask(UnsafeRawBufferPointer(rebasing: msg[0..<end]))
-            if let i = templateIndex[template] {
+            let templateBytes = LogTemplates.maskBytes(UnsafeRawBufferPointer(rebasing: msg[0..<end]))
+            if let i = templateIndex[templateBytes] {
                 analysis.templates[i].count += 1
             } else if templateIndex.count < options.templateLimit {
-                templateIndex[template] = analysis.templates.count
+                templateIndex[templateBytes] = analysis.templates.count
+                let template = String(decoding: templateBytes, as: UTF8.self)
                 analysis.templates.append(LogTemplate(template: LogRedaction.redact(template), count: 1, level: ev.level,
                                                       example: example(ev, file: s.name, message: String(decoding: UnsafeRawBufferPointer(rebasing: msg[0..<end]), as: UTF8.self))))
             } else {
@@ -189,21 +200,25 @@ public final class LogAnalysisBuilder {
     }
 
     private func add(_ name: String, key: String, fact: LogFact, example: LogExample) {
-        var byKey = analysis.groups[name] ?? [:]
+        // Mutate the nested dictionaries in place (a copy of either per fact was the hot spot).
         var k = key
-        if byKey[k] == nil, byKey.count >= options.keyLimit { k = "(other)" }
-        var g = byKey[k] ?? LogFactGroup(fact: name, key: k)
-        if g.count == 0 { g.captures = fact.captures }
-        g.count += 1
-        g.signatureIDs.insert(fact.signatureID)
-        if let t = fact.time {
-            if g.firstTime.map({ LogTimestamp.earlier(t, $0) }) ?? true { g.firstTime = t }
-            if g.lastTime.map({ LogTimestamp.earlier($0, t) }) ?? true { g.lastTime = t }
+        if analysis.groups[name, default: [:]][k] == nil, analysis.groups[name, default: [:]].count >= options.keyLimit {
+            k = "(other)"
         }
-        if g.examples.count < options.exampleLimit { g.examples.append(example) }
-        byKey[k] = g
-        analysis.groups[name] = byKey
+        let limit = options.exampleLimit
+        update(&analysis.groups[name, default: [:]][k, default: LogFactGroup(fact: name, key: k)]) { g in
+            if g.count == 0 { g.captures = fact.captures }
+            g.count += 1
+            g.signatureIDs.insert(fact.signatureID)
+            if let t = fact.time {
+                if g.firstTime.map({ LogTimestamp.earlier(t, $0) }) ?? true { g.firstTime = t }
+                if g.lastTime.map({ LogTimestamp.earlier($0, t) }) ?? true { g.lastTime = t }
+            }
+            if g.examples.count < limit { g.examples.append(example) }
+        }
     }
+
+    @inline(__always) private func update<T>(_ value: inout T, _ body: (inout T) -> Void) { body(&value) }
 
     static func bare(_ jid: String) -> String {
         jid.split(separator: "/", maxSplits: 1).first.map(String.init) ?? jid
@@ -268,6 +283,10 @@ public enum LogRedaction {
 
 /// lnav-style message templates: variable parts masked.
 public enum LogTemplates {
+    static let ellipsis: [UInt8] = Array("…".utf8)
+    static let jid: [UInt8] = Array("<jid>".utf8)
+    static let star: [UInt8] = Array("<*>".utf8)
+
     public static func mask(_ s: String) -> String {
         var copy = s
         return copy.withUTF8 { mask(UnsafeRawBufferPointer($0)) }
@@ -275,6 +294,11 @@ public enum LogTemplates {
 
     /// Quoted strings become `'…'`, words with a digit `<*>`, JIDs/emails `<jid>`; the rest is kept.
     public static func mask(_ b: UnsafeRawBufferPointer) -> String {
+        String(decoding: maskBytes(b), as: UTF8.self)
+    }
+
+    /// The template as bytes: the per-event path hashes these, not a String.
+    static func maskBytes(_ b: UnsafeRawBufferPointer) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
         var i = 0
@@ -282,11 +306,11 @@ public enum LogTemplates {
         func isDelim(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 44 || c == 59 || c == 40 || c == 41 || c == 91 || c == 93 || c == 60 || c == 62 }
         while i < n {
             let c = b[i]
-            if (c == 39 || c == 34), i == 0 || [32, 61, 40, 58, 91].contains(b[i - 1]) {
+            if (c == 39 || c == 34), i == 0 || { let p = b[i - 1]; return p == 32 || p == 61 || p == 40 || p == 58 || p == 91 }() {
                 var j = i + 1
                 while j < n, b[j] != c { j += 1 }
                 if j < n {
-                    out.append(c); out += Array("…".utf8); out.append(c)
+                    out.append(c); out.append(contentsOf: Self.ellipsis); out.append(c)
                     i = j + 1
                     continue
                 }
@@ -303,19 +327,25 @@ public enum LogTemplates {
             }
             if eq >= 0 && j > eq + 1 && (digit || at) {
                 // key=value: keep the key
-                out += Array(UnsafeRawBufferPointer(rebasing: b[i...eq]))
-                out += Array(at ? "<jid>".utf8 : "<*>".utf8)
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[i...eq]))
+                out.append(contentsOf: at ? Self.jid : Self.star)
             } else if at {
-                out += Array("<jid>".utf8)
+                out.append(contentsOf: Self.jid)
             } else if digit {
                 // keep a trailing colon or period
-                out += Array("<*>".utf8)
+                out.append(contentsOf: Self.star)
                 if j > i, b[j - 1] == 58 || b[j - 1] == 46 { out.append(b[j - 1]) }
             } else {
-                out += Array(UnsafeRawBufferPointer(rebasing: b[i..<j]))
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[i..<j]))
             }
             i = max(j, i + 1)
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
+}
+
+/// A log source column's bytes as a dictionary key (no String decoding per event).
+struct SourceKey: Hashable {
+    let bytes: [UInt8]
+    init(_ buffer: UnsafeRawBufferPointer) { bytes = Array(buffer) }
 }
