@@ -50,7 +50,8 @@ GREP5=$(measure env LC_ALL=C grep -cE "$PAT5" "$LOG");             row "LC_ALL=C
 GREP=$(measure grep -c 'Session token' "$LOG");                  row "grep -c 'Session token'" "$GREP"
 CGREP=$(measure env LC_ALL=C grep -c 'Session token' "$LOG");    row "LC_ALL=C grep -c 'Session token'" "$CGREP"
 EGREP=$(measure grep -c 'error' "$LOG");                          row "grep -c 'error' (research anchor pattern)" "$EGREP"
-COUNT=$(measure "$BIN" logs --count "$LOG");                     row "logs --count (read + classify)" "$COUNT"
+COUNT=$(measure "$BIN" logs --events --count "$LOG");            row "logs --events --count (read + classify)" "$COUNT"
+FULL=$(measure "$BIN" logs --format json "$LOG");                 row "logs (full analysis: findings + summary)" "$FULL"
 FCOUNT1=$(measure "$BIN" logs --facts --count --threads 1 --signatures "$SIGS" "$LOG"); row "logs --facts --count --threads 1" "$FCOUNT1"
 FCOUNT=$(measure "$BIN" logs --facts --count --signatures "$SIGS" "$LOG"); row "logs --facts --count ($(nproc) threads)" "$FCOUNT"
 FACTS1=$(measure "$BIN" logs --facts --format json --threads 1 --signatures "$SIGS" "$LOG"); row "logs --facts --format json --threads 1" "$FACTS1"
@@ -69,5 +70,6 @@ echo
 echo "grep -c 'Session token': $(grep -c 'Session token' "$LOG")"
 echo "facts json pass vs grep -cE (5 patterns): wall $(ratio "$GREP5" "$FACTS1")x single-threaded, $(ratio "$GREP5" "$FACTS")x threaded"
 echo "read + classify vs wc -l:             wall $(ratio "$WCL" "$COUNT")x"
+echo "full analysis vs grep -cE (5 patterns): wall $(ratio "$GREP5" "$FULL")x"
 peak=$( { /usr/bin/time -f '%M' "$BIN" logs --facts --count --threads 1 --signatures "$SIGS" "$LOG" > /dev/null; } 2>&1 | tail -1 )
 echo "peak memory of the facts pass: $((peak / 1024)) MiB (maximum resident set; the file is memory-mapped)"
