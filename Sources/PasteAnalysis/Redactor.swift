@@ -106,6 +106,12 @@ public final class Redactor {
                 let candidate = labels.joined(separator: ".")
                 if candidate.hasPrefix("domain"), candidate.hasSuffix(".example") { return groups[0] }
                 if isDomain(candidate) { return pseudonym(forDomain: candidate) + suffix }
+                // Debian names Jitsi files `<domain>-config.js`: a dash glued to the last label.
+                if let last = labels.last, let dash = last.firstIndex(of: "-"), labels.count >= 2 {
+                    let head = String(last[..<dash])
+                    let glued = (labels.dropLast() + [head]).joined(separator: ".")
+                    if !head.isEmpty, isDomain(glued) { return pseudonym(forDomain: glued) + String(last[dash...]) + suffix }
+                }
                 guard let last = labels.last, Self.notTopLevel.contains(last.lowercased()), labels.count > 2 else { break }
                 suffix = "." + last + suffix
                 labels.removeLast()

@@ -36,4 +36,11 @@ final class RedactorTests: XCTestCase {
         let text = "Include \"conf.d/*.cfg.lua\" see https://prosody.im/doc/configure at 10:17:54 in util.jid and config.js, mod_bosh.lua 127.0.0.1"
         XCTAssertEqual(redactor.redact(text), text)
     }
+
+    func testDomainsInsideJitsiFileNames() {
+        let redactor = Redactor(pseudonymize: true)
+        redactor.seed(hosts: ["meet.example.org"])
+        XCTAssertEqual(redactor.redact("/etc/jitsi/meet/meet.example.org-config.js and meet.example.org.crt"),
+                       "/etc/jitsi/meet/domain1.example-config.js and domain1.example.crt")
+    }
 }
