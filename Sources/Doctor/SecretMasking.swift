@@ -7,10 +7,30 @@ public enum SecretMasking {
 
     /// Option names whose values are secrets (also as table keys: `sql = { password = ... }`).
     public static func isSecretName(_ name: String) -> Bool {
+        if name.utf8.allSatisfy({ $0 < 0x80 }) { return isSecretASCIIName(Array(name.utf8)) }
         let lower = name.lowercased()
         if lower.hasSuffix("_file") || lower.hasSuffix("_path") || lower.hasSuffix("_url") { return false }
         return ["secret", "password", "passwd", "token", "credential", "api_key", "apikey", "private_key"]
             .contains { lower.contains($0) }
+    }
+
+    private static let secretWords: [[UInt8]] = ["secret", "password", "passwd", "token", "credential", "api_key",
+                                                   "apikey", "private_key"].map { Array($0.utf8) }
+    private static let nonSecretSuffixes: [[UInt8]] = ["_file", "_path", "_url"].map { Array($0.utf8) }
+
+    /// `isSecretName` for an ASCII name, on bytes (the same answer, without bridging to NSString).
+    private static func isSecretASCIIName(_ bytes: [UInt8]) -> Bool {
+        let lower = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        for suffix in nonSecretSuffixes where lower.count >= suffix.count && lower.suffix(suffix.count).elementsEqual(suffix) {
+            return false
+        }
+        return secretWords.contains { word in
+            guard lower.count >= word.count else { return false }
+            for start in 0...(lower.count - word.count) where lower[start] == word[0] {
+                if lower[start..<(start + word.count)].elementsEqual(word) { return true }
+            }
+            return false
+        }
     }
 
     /// Masks the quoted value after `secret_name =` (any quote style, `[[...]]` too),

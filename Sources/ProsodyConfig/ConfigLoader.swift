@@ -243,9 +243,17 @@ struct VisualSections {
 
     init(sources: [String: [UInt8]]) { self.sources = sources }
 
+    /// The table of the file looked up last (assignments come file by file).
+    private var lastFile: String?
+    private var lastTable: [String?] = []
+
     mutating func section(for location: SourceLocation) -> String? {
-        if cache[location.file] == nil { cache[location.file] = Self.compute(sources[location.file] ?? []) }
-        let table = cache[location.file]!
+        if location.file != lastFile {
+            if cache[location.file] == nil { cache[location.file] = Self.compute(sources[location.file] ?? []) }
+            lastTable = cache[location.file]!
+            lastFile = location.file
+        }
+        let table = lastTable
         let line = location.line
         return line >= 1 && line < table.count ? table[line] : nil
     }
@@ -287,6 +295,17 @@ struct VisualSections {
 
     /// `VirtualHost "x"`, `Component "y" "muc"`, `-- VirtualHost "z"` (also `Host`, `(`, `'`).
     static func header(_ line: ArraySlice<UInt8>) -> String? {
+        // Byte pre-check (a necessary condition of the Character-level scan below): after
+        // blanks, dashes and blanks, the line must start with a keyword's first letter.
+        var i = line.startIndex
+        while i < line.endIndex, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
+        while i < line.endIndex, line[i] == 0x2D { i += 1 }
+        while i < line.endIndex, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
+        guard i < line.endIndex else { return nil }
+        switch line[i] {
+        case UInt8(ascii: "V"), UInt8(ascii: "C"), UInt8(ascii: "c"), UInt8(ascii: "H"), UInt8(ascii: "h"): break
+        default: return nil
+        }
         var s = Substring(String(decoding: line.prefix(300), as: UTF8.self))
         s = s.drop { $0 == " " || $0 == "\t" }
         while s.hasPrefix("-") { s = s.dropFirst() }

@@ -32,7 +32,7 @@ enum ProsodyctlParityRules {
     // MARK: helpers
 
     static func facts(_ context: AnalysisContext) -> ConfigFacts? {
-        context.configuration.map { ConfigFacts($0, sources: context.sources) }
+        context.configFacts
     }
 
     /// The start of the main config file (for findings about the config as a whole).

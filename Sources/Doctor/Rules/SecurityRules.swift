@@ -25,7 +25,7 @@ enum SecurityRules {
     ]
 
     static func facts(_ context: AnalysisContext) -> ConfigFacts? {
-        context.configuration.map { ConfigFacts($0, sources: context.sources) }
+        context.configFacts
     }
 
     /// VirtualHosts an assignment in `section` applies to (itself, or every host that does not override it).
@@ -114,9 +114,15 @@ enum SecurityRules {
 
     /// Hosts where prosodyctl's "Public registration is enabled" applies (C18, 0.12.4 semantics).
     static func openRegistrationHosts(_ facts: ConfigFacts) -> [OpenRegistration] {
-        facts.enabledHosts.filter(\.isVirtualHost).compactMap { host in
-            let listed = Set((facts.global["modules_enabled"]?.stringList ?? []) + (host["modules_enabled"]?.stringList ?? []))
-                .subtracting(host["modules_disabled"]?.stringList ?? facts.global["modules_disabled"]?.stringList ?? [])
+        facts.memoized("SecurityRules.openRegistrationHosts") { computeOpenRegistrationHosts(facts) }
+    }
+
+    private static func computeOpenRegistrationHosts(_ facts: ConfigFacts) -> [OpenRegistration] {
+        let globalEnabled = facts.global["modules_enabled"]?.stringList ?? []
+        let globalDisabled = facts.global["modules_disabled"]?.stringList
+        return facts.enabledHosts.filter(\.isVirtualHost).compactMap { host in
+            let listed = Set(globalEnabled + (host["modules_enabled"]?.stringList ?? []))
+                .subtracting(host["modules_disabled"]?.stringList ?? globalDisabled ?? [])
             let allow = facts.configuration.effectiveOption("allow_registration", in: host.name)
             let open = listed.contains("register_ibr") || (listed.contains("register") && allow?.value.isTruthy == true)
             guard open else { return nil }
