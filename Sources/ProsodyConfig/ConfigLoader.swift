@@ -197,8 +197,23 @@ public struct ConfigLoader: Sendable {
 struct ValueConverter {
     var ancestors = Set<ObjectIdentifier>()
     var depth = 0
+    /// Top-level table snapshots already made: a section's value and its assignments share
+    /// the table object, and a snapshot from the top depends only on the table's contents,
+    /// which no longer change once the load is over.
+    private var snapshots: [ObjectIdentifier: ConfigValue] = [:]
 
     mutating func convert(_ v: LuaValue) -> ConfigValue? {
+        if depth == 0, ancestors.isEmpty, case .table(let t) = v {
+            let id = ObjectIdentifier(t)
+            if let cached = snapshots[id] { return cached }
+            let value = convertValue(v)
+            if let value { snapshots[id] = value }
+            return value
+        }
+        return convertValue(v)
+    }
+
+    private mutating func convertValue(_ v: LuaValue) -> ConfigValue? {
         switch v {
         case .nil: return nil
         case .bool(let b): return .boolean(b)

@@ -22,6 +22,8 @@ struct ConfigFacts {
 
         enum Key: Hashable {
             case enabledHosts
+            case globalAndHosts
+            case globalAndEnabledHosts
             case listedModules
             case allModuleNames(ProsodyRelease)
             case baseModules(ProsodyRelease, component: Bool)
@@ -46,6 +48,11 @@ struct ConfigFacts {
 
     var global: ConfigSection { configuration.global }
     var hosts: [ConfigSection] { configuration.sections }
+
+    /// `[global] + hosts`, built once (rules walk every section; the copy is not free on big configs).
+    var globalAndHosts: [ConfigSection] { memo.value(.globalAndHosts) { [global] + hosts } }
+    /// `[global] + enabledHosts`, built once.
+    var globalAndEnabledHosts: [ConfigSection] { memo.value(.globalAndEnabledHosts) { [global] + enabledHosts } }
 
     /// `enabled` is not false on the host (falling back to the global value).
     func isEnabled(_ section: ConfigSection) -> Bool {
@@ -100,7 +107,7 @@ struct ConfigFacts {
 
     private func computeListedModules() -> [(module: String, option: ConfigOption, section: ConfigSection)] {
         var result: [(String, ConfigOption, ConfigSection)] = []
-        for section in [global] + enabledHosts {
+        for section in globalAndEnabledHosts {
             guard let option = section.option("modules_enabled"), let list = option.value.stringList else { continue }
             for module in list { result.append((module, option, section)) }
         }
@@ -114,7 +121,7 @@ struct ConfigFacts {
 
     private func computeAllModuleNames(release: ProsodyRelease) -> Set<String> {
         var names = Set<String>()
-        for section in [global] + hosts {
+        for section in globalAndHosts {
             names.formUnion(section["modules_enabled"]?.stringList ?? [])
             if let m = section.componentModule { names.insert(m) }
             names.formUnion(modules(for: section, release: release))

@@ -146,7 +146,7 @@ enum ProsodyctlParityRules {
     static func obsoleteOption(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
         let names = KnownOptions.obsolete(for: context.prosodyRelease)
-        return ([facts.global] + facts.hosts).flatMap { section in
+        return facts.globalAndHosts.flatMap { section in
             section.options.filter { names.contains($0.name) }.map { option in
                 factory.make("\(option.name) is obsolete: Prosody no longer reads it (in \(ConfigFacts.describe(section))).",
                              at: option.location,
@@ -159,7 +159,7 @@ enum ProsodyctlParityRules {
     static func deprecatedOption(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
         let names = KnownOptions.deprecatedNames(for: context.prosodyRelease)
-        return ([facts.global] + facts.hosts).flatMap { section in
+        return facts.globalAndHosts.flatMap { section in
             section.options.filter { names.contains($0.name) }.compactMap { option -> Finding? in
                 guard let deprecation = KnownOptions.deprecated[option.name] else { return nil }
                 var edits: [TextEdit] = []
@@ -267,7 +267,7 @@ enum ProsodyctlParityRules {
 
     static func redundantDefaultStorage(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
-        return ([facts.global] + facts.hosts).compactMap { section in
+        return facts.globalAndHosts.compactMap { section in
             guard let storage = section.option("storage"), storage.value.stringValue != nil,
                   let defaultStorage = section.option("default_storage") else { return nil }
             return factory.make(
@@ -284,7 +284,7 @@ enum ProsodyctlParityRules {
     static func tlsModuleMissing(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context), facts.configuration.fatalProblemIsAbsent else { return [] }
         let encryptionOptions = ["require_encryption", "c2s_require_encryption", "s2s_require_encryption"]
-        for section in [facts.global] + facts.enabledHosts
+        for section in facts.globalAndEnabledHosts
         where encryptionOptions.contains(where: { section.option($0) != nil }) { return [] }
         guard !facts.listedModules().contains(where: { $0.module == "tls" }) else { return [] }
         let fragment = facts.looksLikeFragment
@@ -318,7 +318,7 @@ enum ProsodyctlParityRules {
         guard let facts = facts(context) else { return [] }
         let enabledNames = Set(facts.enabledHosts.map(\.name))
         var referenced = Set<String>()
-        for section in [facts.global] + facts.enabledHosts {
+        for section in facts.globalAndEnabledHosts {
             guard let items = section["disco_items"]?.tableValue else { continue }
             for item in items.arrayValues {
                 if let jid = item.tableValue?.arrayValues.first?.stringValue { referenced.insert(jid) }
@@ -341,7 +341,7 @@ enum ProsodyctlParityRules {
     static func moduleListNotAList(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
         var findings: [Finding] = []
-        for section in [facts.global] + facts.hosts {
+        for section in facts.globalAndHosts {
             for name in ["modules_enabled", "modules_disabled"] {
                 guard let option = section.option(name) else { continue }
                 let value = option.value
@@ -383,7 +383,10 @@ enum ProsodyctlParityRules {
                 reason = "has an empty label (a leading, trailing or doubled dot)"
             } else if labels.contains(where: { $0.utf8.count > 63 }) {
                 reason = "has a label longer than 63 bytes"
-            } else if domain.contains("<") || domain.contains("{") || domain.contains("$") || domain.contains("%") {
+            } else if domain.utf8.allSatisfy({ $0 < 0x80 })
+                        // ASCII: search the bytes (the same answer, without bridging to NSString).
+                        ? domain.utf8.contains(where: { $0 == 0x3C || $0 == 0x7B || $0 == 0x24 || $0 == 0x25 })
+                        : (domain.contains("<") || domain.contains("{") || domain.contains("$") || domain.contains("%")) {
                 reason = "looks like an unfilled template placeholder, which is not a valid domain name"
             } else if domain.contains(where: { $0 == " " || $0 == "\t" || $0 == "/" || $0 == "\\" || $0 == "\"" || $0 == "'" || $0 == "<" || $0 == ">" }) {
                 reason = "contains characters that are not allowed in a domain name"
@@ -428,7 +431,7 @@ enum ProsodyctlParityRules {
 
     static func invalidDiscoItems(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
-        return ([facts.global] + facts.hosts).compactMap { section in
+        return facts.globalAndHosts.compactMap { section in
             guard let option = section.option("disco_items"), let table = option.value.tableValue else { return nil }
             let bad = table.arrayValues.filter { item in
                 guard let entry = item.tableValue else { return true }
@@ -448,7 +451,7 @@ enum ProsodyctlParityRules {
         guard let facts = facts(context) else { return [] }
         let modules = facts.allModuleNames(release: context.prosodyRelease)
         var findings: [Finding] = []
-        for section in [facts.global] + facts.hosts {
+        for section in facts.globalAndHosts {
             for option in section.options where !KnownOptions.isKnown(option.name) {
                 if option.name.first?.isUppercase == true { continue } // Lua globals such as helpers
                 if let suggestion = KnownOptions.suggestion(for: option.name), suggestion != option.name {

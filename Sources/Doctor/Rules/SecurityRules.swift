@@ -46,7 +46,7 @@ enum SecurityRules {
     static func c2sEncryptionNotRequired(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context), !context.isJitsi else { return [] }
         var findings: [Finding] = []
-        for section in [facts.global] + facts.hosts {
+        for section in facts.globalAndHosts {
             var option = section.option("c2s_require_encryption")
             if option == nil, let legacy = section.option("require_encryption") { option = legacy }
             guard let option, option.value.boolValue == false else { continue }
@@ -174,7 +174,7 @@ enum SecurityRules {
 
     static func plaintextPasswordStorage(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
-        return ([facts.global] + facts.hosts).compactMap { section in
+        return facts.globalAndHosts.compactMap { section in
             guard let option = section.option("authentication"), option.value.stringValue == "internal_plain" else { return nil }
             let hosts = section.isGlobal
                 ? facts.enabledHosts.filter { $0.isVirtualHost && $0.option("authentication") == nil }.map(\.name)
@@ -197,7 +197,7 @@ enum SecurityRules {
 
     static func unencryptedPlainAuth(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context), !context.isJitsi else { return [] }
-        return ([facts.global] + facts.hosts).compactMap { section in
+        return facts.globalAndHosts.compactMap { section in
             guard let option = section.option("allow_unencrypted_plain_auth"), option.value.boolValue == true else { return nil }
             let hosts = affectedHosts(facts, option: "allow_unencrypted_plain_auth", setIn: section)
             // It only matters where unencrypted connections are allowed at all.
@@ -288,7 +288,7 @@ enum SecurityRules {
         guard !anonymousHosts.isEmpty else { return [] }
         let anonymousNames = Set(anonymousHosts.map(\.name))
         var findings: [Finding] = []
-        for section in [facts.global] + facts.hosts {
+        for section in facts.globalAndHosts {
             guard let option = section.option("admins"), let jids = option.value.stringList else { continue }
             for jid in jids {
                 let domain = jid.split(separator: "/").first.map { $0.split(separator: "@").last.map(String.init) ?? "" } ?? ""
@@ -374,7 +374,7 @@ enum SecurityRules {
 
     static func anonymousS2S(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context), !context.isJitsi else { return [] }
-        return ([facts.global] + facts.hosts).compactMap { section in
+        return facts.globalAndHosts.compactMap { section in
             guard let option = section.option("allow_anonymous_s2s"), option.value.isTruthy == true else { return nil }
             let hosts = affectedHosts(facts, option: "allow_anonymous_s2s", setIn: section).filter { isAnonymous(facts, $0) }
             guard !hosts.isEmpty else { return nil }
@@ -426,7 +426,7 @@ enum SecurityRules {
                 fix: FixSuggestion("Use tls_profile = \"intermediate\" (the default) or \"modern\"."),
                 confidence: .likely))
         }
-        for section in [facts.global] + facts.hosts {
+        for section in facts.globalAndHosts {
             guard let option = section.option("ssl"), let table = option.value.tableValue,
                   let tlsProtocol = table["protocol"]?.stringValue, legacyProtocols.contains(tlsProtocol.lowercased()) else { continue }
             findings.append(factory.make(
