@@ -147,7 +147,7 @@ enum ProsodyctlParityRules {
         guard let facts = facts(context) else { return [] }
         let names = KnownOptions.obsolete(for: context.prosodyRelease)
         return facts.globalAndHosts.flatMap { section in
-            section.options.filter { names.contains($0.name) }.map { option in
+            section.options.matching { names.contains($0) }.map { option in
                 factory.make("\(option.name) is obsolete: Prosody no longer reads it (in \(ConfigFacts.describe(section))).",
                              at: option.location,
                              fix: FixSuggestion("Remove the \(option.name) line.",
@@ -160,7 +160,7 @@ enum ProsodyctlParityRules {
         guard let facts = facts(context) else { return [] }
         let names = KnownOptions.deprecatedNames(for: context.prosodyRelease)
         return facts.globalAndHosts.flatMap { section in
-            section.options.filter { names.contains($0.name) }.compactMap { option -> Finding? in
+            section.options.matching { names.contains($0) }.compactMap { option -> Finding? in
                 guard let deprecation = KnownOptions.deprecated[option.name] else { return nil }
                 var edits: [TextEdit] = []
                 if let newName = deprecation.renameTo, section.option(newName) == nil,
@@ -180,7 +180,7 @@ enum ProsodyctlParityRules {
     static func globalOnlyOptionInHost(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
         return facts.hosts.flatMap { section in
-            section.options.filter { KnownOptions.isGlobalOnly($0.name) }.map { option in
+            section.options.matching { KnownOptions.isGlobalOnly($0) }.map { option in
                 let globalValue = facts.global.option(option.name)
                 return factory.make(
                     "\(option.name) is set under \(ConfigFacts.describe(section)), but Prosody only reads it from the global section: here it has no effect.",
@@ -452,7 +452,7 @@ enum ProsodyctlParityRules {
         let modules = facts.allModuleNames(release: context.prosodyRelease)
         var findings: [Finding] = []
         for section in facts.globalAndHosts {
-            for option in section.options where !KnownOptions.isKnown(option.name) {
+            for option in section.options.matching({ !KnownOptions.isKnown($0) }) {
                 if option.name.first?.isUppercase == true { continue } // Lua globals such as helpers
                 if let suggestion = KnownOptions.suggestion(for: option.name), suggestion != option.name {
                     let edit = facts.nameLocation(option.name, at: option.location)
@@ -472,6 +472,16 @@ enum ProsodyctlParityRules {
             }
         }
         return findings
+    }
+}
+
+extension Array where Element == ConfigOption {
+    /// The options whose name satisfies `test`, in order (`filter { test($0.name) }` without
+    /// copying every option to look at its name).
+    func matching(_ test: (String) -> Bool) -> [ConfigOption] {
+        var result: [ConfigOption] = []
+        for index in indices where test(self[index].name) { result.append(self[index]) }
+        return result
     }
 }
 
