@@ -14,6 +14,24 @@ public enum SecretMasking {
             .contains { lower.contains($0) }
     }
 
+    /// False only when `maskLine` cannot change `line`: an assignment is masked only when its
+    /// (ASCII) name contains a secret word, so the ASCII-lowercased line contains it too.
+    static func mayNeedMasking(_ line: String) -> Bool {
+        var lower = Array(line.utf8)
+        if lower.contains(UInt8(ascii: "<")) { return true }
+        for i in lower.indices where lower[i] >= 0x41 && lower[i] <= 0x5A { lower[i] += 0x20 }
+        if contains(Array(line.utf8), Array("eyJ".utf8)) { return true }
+        return secretWords.contains { contains(lower, $0) }
+    }
+
+    private static func contains(_ haystack: [UInt8], _ word: [UInt8]) -> Bool {
+        guard haystack.count >= word.count else { return false }
+        for start in 0...(haystack.count - word.count) where haystack[start] == word[0] {
+            if haystack[start..<(start + word.count)].elementsEqual(word) { return true }
+        }
+        return false
+    }
+
     private static let secretWords: [[UInt8]] = ["secret", "password", "passwd", "token", "credential", "api_key",
                                                    "apikey", "private_key"].map { Array($0.utf8) }
     private static let nonSecretSuffixes: [[UInt8]] = ["_file", "_path", "_url"].map { Array($0.utf8) }
@@ -24,18 +42,16 @@ public enum SecretMasking {
         for suffix in nonSecretSuffixes where lower.count >= suffix.count && lower.suffix(suffix.count).elementsEqual(suffix) {
             return false
         }
-        return secretWords.contains { word in
-            guard lower.count >= word.count else { return false }
-            for start in 0...(lower.count - word.count) where lower[start] == word[0] {
-                if lower[start..<(start + word.count)].elementsEqual(word) { return true }
-            }
-            return false
-        }
+        return secretWords.contains { contains(lower, $0) }
     }
 
     /// Masks the quoted value after `secret_name =` (any quote style, `[[...]]` too),
     /// JWT-shaped strings, and base64 SASL payloads inside `<auth>`/`<response>` elements.
     public static func maskLine(_ line: String) -> String {
+        // Nothing to mask (the common case): no secret-looking name for an assignment, no `eyJ`
+        // for a JWT, no `<` for a SASL element. Then every replacement below is the identity;
+        // skipping them also avoids compiling the regular expressions at start-up.
+        if !mayNeedMasking(line) { return line }
         var result = maskAssignments(in: line)
         result = replace(jwtPattern, in: result) { _ in mask }
         result = replace(saslPattern, in: result) { match in
