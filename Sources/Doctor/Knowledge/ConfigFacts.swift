@@ -82,16 +82,22 @@ struct ConfigFacts {
         section[name]?.stringList
     }
 
-    /// modulemanager's module set for a host (research §1.6).
-    func modules(for section: ConfigSection, release: ProsodyRelease) -> Set<String> {
-        let component = section.componentModule != nil
-        var set = memo.value(.baseModules(release, component: component)) { () -> Set<String> in
+    /// The global part of `modules(for:)`: autoloaded and global modules (only the inheritable
+    /// ones for a component).
+    private func baseModules(component: Bool, release: ProsodyRelease) -> Set<String> {
+        memo.value(.baseModules(release, component: component)) { () -> Set<String> in
             let globalEnabled = Set(global["modules_enabled"]?.stringList ?? [])
             let globalDisabled = Set(global["modules_disabled"]?.stringList ?? [])
             var set = Self.autoload(release).union(globalEnabled).subtracting(globalDisabled)
             if component { set.formIntersection(Self.inheritable) }
             return set
         }
+    }
+
+    /// modulemanager's module set for a host (research §1.6).
+    func modules(for section: ConfigSection, release: ProsodyRelease) -> Set<String> {
+        let component = section.componentModule != nil
+        var set = baseModules(component: component, release: release)
         if !section.isGlobal {
             set.formUnion(section["modules_enabled"]?.stringList ?? [])
             set.subtract(section["modules_disabled"]?.stringList ?? [])
@@ -120,12 +126,23 @@ struct ConfigFacts {
     }
 
     private func computeAllModuleNames(release: ProsodyRelease) -> Set<String> {
+        // The union of each section's list, component module and `modules(for:)`. A section
+        // adds its own list and module anyway, so `modules(for:)` only adds its base set minus
+        // the section's own modules_disabled: the base set itself when nothing is disabled.
         var names = Set<String>()
+        var wholeBase: Set<Bool> = []
         for section in globalAndHosts {
             names.formUnion(section["modules_enabled"]?.stringList ?? [])
             if let m = section.componentModule { names.insert(m) }
-            names.formUnion(modules(for: section, release: release))
+            let component = section.componentModule != nil
+            let disabled = section.isGlobal ? [] : (section["modules_disabled"]?.stringList ?? [])
+            if disabled.isEmpty {
+                wholeBase.insert(component)
+            } else {
+                names.formUnion(baseModules(component: component, release: release).subtracting(disabled))
+            }
         }
+        for component in wholeBase { names.formUnion(baseModules(component: component, release: release)) }
         return names
     }
 
