@@ -7,7 +7,10 @@ public enum SecretMasking {
 
     /// Option names whose values are secrets (also as table keys: `sql = { password = ... }`).
     public static func isSecretName(_ name: String) -> Bool {
-        if name.utf8.allSatisfy({ $0 < 0x80 }) { return isSecretASCIIName(Array(name.utf8)) }
+        var bytes = name
+        if let ascii = bytes.withUTF8({ buffer -> Bool? in
+            buffer.allSatisfy { $0 < 0x80 } ? isSecretASCIIName(buffer) : nil
+        }) { return ascii }
         let lower = name.lowercased()
         if lower.hasSuffix("_file") || lower.hasSuffix("_path") || lower.hasSuffix("_url") { return false }
         return ["secret", "password", "passwd", "token", "credential", "api_key", "apikey", "private_key"]
@@ -37,12 +40,20 @@ public enum SecretMasking {
     private static let nonSecretSuffixes: [[UInt8]] = ["_file", "_path", "_url"].map { Array($0.utf8) }
 
     /// `isSecretName` for an ASCII name, on bytes (the same answer, without bridging to NSString).
-    private static func isSecretASCIIName(_ bytes: [UInt8]) -> Bool {
-        let lower = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
-        for suffix in nonSecretSuffixes where lower.count >= suffix.count && lower.suffix(suffix.count).elementsEqual(suffix) {
+    private static func isSecretASCIIName(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        @inline(__always) func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 0x20 : b }
+        func matches(_ word: [UInt8], at start: Int) -> Bool {
+            for j in 0..<word.count where lower(bytes[start + j]) != word[j] { return false }
+            return true
+        }
+        for suffix in nonSecretSuffixes where bytes.count >= suffix.count && matches(suffix, at: bytes.count - suffix.count) {
             return false
         }
-        return secretWords.contains { contains(lower, $0) }
+        return secretWords.contains { word in
+            guard bytes.count >= word.count else { return false }
+            for start in 0...(bytes.count - word.count) where matches(word, at: start) { return true }
+            return false
+        }
     }
 
     /// Masks the quoted value after `secret_name =` (any quote style, `[[...]]` too),

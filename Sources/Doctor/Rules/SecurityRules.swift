@@ -243,8 +243,11 @@ enum SecurityRules {
         guard let configuration = context.configuration, !context.fileFacts.isEmpty else { return [] }
         var byFile: [String: [OptionAssignment]] = [:]
         var order: [String] = []
-        for assignment in configuration.assignments where isSecretOption(assignment.name)
-            && literalSecret(assignment.name, assignment.value) {
+        let assignments = configuration.assignments
+        // By index: the name is tested in place, only secret assignments are copied.
+        for index in assignments.indices where isSecretOption(assignments[index].name)
+            && literalSecret(assignments[index].name, assignments[index].value) {
+            let assignment = assignments[index]
             let file = assignment.location.file
             guard let facts = context.fileFacts[file], facts.isWorldReadable else { continue }
             if byFile[file] == nil { order.append(file) }
