@@ -167,6 +167,7 @@ public struct ConfigLoader: Sendable {
                 }
             }
             var s = ConfigSection(name: state.name, kind: kind, declarations: state.declarations, options: [])
+            s.options.reserveCapacity(state.order.count)
             for key in state.order {
                 let entry = state.entries[key]!
                 if entry.isBookkeeping { s.bookkeeping.append(option(key, entry)) } else { s.options.append(option(key, entry)) }

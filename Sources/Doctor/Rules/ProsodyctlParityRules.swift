@@ -377,7 +377,14 @@ enum ProsodyctlParityRules {
             let domain = section.name.split(separator: "@").last.map(String.init) ?? section.name
             let labels = domain.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             var reason: String?
-            if labels.contains(where: { $0.lowercased().hasPrefix("xn--") }) {
+            if labels.contains(where: { label in
+                // ASCII: compare the first four bytes, case-folded (no lowercased copy per label).
+                guard label.utf8.allSatisfy({ $0 < 0x80 }) else { return label.lowercased().hasPrefix("xn--") }
+                var bytes = label.utf8.makeIterator()
+                guard let a = bytes.next(), let b = bytes.next(), let c = bytes.next(), let d = bytes.next() else { return false }
+                return (a | 0x20) == UInt8(ascii: "x") && (b | 0x20) == UInt8(ascii: "n")
+                    && c == UInt8(ascii: "-") && d == UInt8(ascii: "-")
+            }) {
                 reason = "is written in its ASCII-compatible (xn--) form; Prosody expects the Unicode form and users' addresses will not match"
             } else if labels.contains(where: \.isEmpty) {
                 reason = "has an empty label (a leading, trailing or doubled dot)"
