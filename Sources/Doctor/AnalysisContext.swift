@@ -42,6 +42,16 @@ public struct AnalysisContext: Sendable {
 final class DerivedFacts: @unchecked Sendable {
     private let lock = NSLock()
     private var jitsiLayout: JitsiLayout??
+    private var configFacts: ConfigFacts?
+
+    func configFacts(_ make: () -> ConfigFacts) -> ConfigFacts {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = configFacts { return cached }
+        let value = make()
+        configFacts = value
+        return value
+    }
 
     func jitsiLayout(_ make: () -> JitsiLayout?) -> JitsiLayout? {
         lock.lock()
@@ -54,6 +64,12 @@ final class DerivedFacts: @unchecked Sendable {
 }
 
 extension AnalysisContext {
+    /// The shared `ConfigFacts` of this run (its derived sets are computed once), nil without a configuration.
+    var configFacts: ConfigFacts? {
+        guard let configuration else { return nil }
+        return derived.configFacts { ConfigFacts(configuration, sources: sources) }
+    }
+
     /// The Jitsi layout (token hosts, main MUC, module sets), or nil when the config is not Jitsi.
     public var jitsiLayout: JitsiLayout? {
         derived.jitsiLayout {

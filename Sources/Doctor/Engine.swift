@@ -85,8 +85,9 @@ public struct Engine: Sendable {
             guard let review = implementation.review, let rule = catalogue.rule(implementation.id) else { continue }
             findings += review(context, input, FindingFactory(rule: rule))
         }
-        let placement = FindingPlacement(context.configuration)
-        return Engine.sorted(findings.compactMap { filter.adjusted($0, host: placement.section) })
+        // Only per-host ignores ask which host a finding is about: index the model only then.
+        let placement = filter.hostIgnores.isEmpty ? nil : FindingPlacement(context.configuration)
+        return Engine.sorted(findings.compactMap { filter.adjusted($0, host: { placement?.section($0) }) })
     }
 
     /// File, line, column, then id: a stable order for every reporter.

@@ -10,11 +10,15 @@ public enum JitsiDeployment {
         let jitsiModules: Set<String> = ["speakerstats_component", "conference_duration_component",
                                          "av_moderation_component", "muc_breakout_rooms", "token_verification",
                                          "muc_domain_mapper", "client_proxy", "muc_lobby_rooms", "jitsi_session"]
-        for section in [configuration.global] + configuration.sections {
+        func marks(_ section: ConfigSection) -> Bool {
             if let module = section.componentModule, jitsiModules.contains(module) { return true }
             if (section["modules_enabled"]?.stringList ?? []).contains(where: jitsiModules.contains) { return true }
             if let auth = section["authentication"]?.stringValue, auth == "token" || auth == "jitsi-anonymous" { return true }
+            return false
         }
+        // The global section, then the others (without building `[global] + sections`).
+        if marks(configuration.global) { return true }
+        for index in configuration.sections.indices where marks(configuration.sections[index]) { return true }
         return configuration.sections.contains { $0.name.hasPrefix("focus.") || $0.name.hasPrefix("auth.") && $0.isVirtualHost }
     }
 

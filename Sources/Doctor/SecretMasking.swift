@@ -8,15 +8,62 @@ public enum SecretMasking {
 
     /// Option names whose values are secrets (also as table keys: `sql = { password = ... }`).
     public static func isSecretName(_ name: String) -> Bool {
+        var bytes = name
+        if let ascii = bytes.withUTF8({ buffer -> Bool? in
+            buffer.allSatisfy { $0 < 0x80 } ? isSecretASCIIName(buffer) : nil
+        }) { return ascii }
         let lower = name.lowercased()
         if lower.hasSuffix("_file") || lower.hasSuffix("_path") || lower.hasSuffix("_url") { return false }
         return ["secret", "password", "passwd", "token", "credential", "api_key", "apikey", "private_key"]
             .contains { lower.contains($0) }
     }
 
+    /// False only when `maskLine` cannot change `line`: an assignment is masked only when its
+    /// (ASCII) name contains a secret word, so the ASCII-lowercased line contains it too.
+    static func mayNeedMasking(_ line: String) -> Bool {
+        var lower = Array(line.utf8)
+        if lower.contains(UInt8(ascii: "<")) { return true }
+        for i in lower.indices where lower[i] >= 0x41 && lower[i] <= 0x5A { lower[i] += 0x20 }
+        if contains(Array(line.utf8), Array("eyJ".utf8)) { return true }
+        return secretWords.contains { contains(lower, $0) }
+    }
+
+    private static func contains(_ haystack: [UInt8], _ word: [UInt8]) -> Bool {
+        guard haystack.count >= word.count else { return false }
+        for start in 0...(haystack.count - word.count) where haystack[start] == word[0] {
+            if haystack[start..<(start + word.count)].elementsEqual(word) { return true }
+        }
+        return false
+    }
+
+    private static let secretWords: [[UInt8]] = ["secret", "password", "passwd", "token", "credential", "api_key",
+                                                   "apikey", "private_key"].map { Array($0.utf8) }
+    private static let nonSecretSuffixes: [[UInt8]] = ["_file", "_path", "_url"].map { Array($0.utf8) }
+
+    /// `isSecretName` for an ASCII name, on bytes (the same answer, without bridging to NSString).
+    private static func isSecretASCIIName(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        @inline(__always) func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 0x20 : b }
+        func matches(_ word: [UInt8], at start: Int) -> Bool {
+            for j in 0..<word.count where lower(bytes[start + j]) != word[j] { return false }
+            return true
+        }
+        for suffix in nonSecretSuffixes where bytes.count >= suffix.count && matches(suffix, at: bytes.count - suffix.count) {
+            return false
+        }
+        return secretWords.contains { word in
+            guard bytes.count >= word.count else { return false }
+            for start in 0...(bytes.count - word.count) where matches(word, at: start) { return true }
+            return false
+        }
+    }
+
     /// Masks the quoted value after `secret_name =` (any quote style, `[[...]]` too),
     /// JWT-shaped strings, and base64 SASL payloads inside `<auth>`/`<response>` elements.
     public static func maskLine(_ line: String) -> String {
+        // Nothing to mask (the common case): no secret-looking name for an assignment, no `eyJ`
+        // for a JWT, no `<` for a SASL element. Then every replacement below is the identity;
+        // skipping them also avoids compiling the regular expressions at start-up.
+        if !mayNeedMasking(line) { return line }
         var result = maskAssignments(in: line)
         result = maskUnquoted(in: result)
         result = replace(jwtPattern, in: result) { _ in mask }

@@ -42,6 +42,8 @@ public struct SuppressionSet: Sendable {
         var malformed: [MalformedDirective] = []
         for file in sources.texts.keys.sorted() {
             guard let bytes = sources.texts[file] else { continue }
+            // Byte pre-filter: a directive needs the ASCII text "prosody-doctor" (no NSString search over the file).
+            guard Self.containsMarker(bytes) else { continue }
             let text = String(decoding: bytes, as: UTF8.self)
             guard text.contains("prosody-doctor") else { continue }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -128,6 +130,26 @@ public struct SuppressionSet: Sendable {
             if !suppressed { kept.append(finding) }
         }
         return (kept, directives.indices.filter { !used[$0] }.map { directives[$0] })
+    }
+
+    private static let marker = Array("prosody-doctor".utf8)
+
+    static func containsMarker(_ bytes: [UInt8]) -> Bool {
+        let needle = marker
+        guard bytes.count >= needle.count else { return false }
+        return bytes.withUnsafeBufferPointer { buffer in
+            var i = 0
+            let last = buffer.count - needle.count
+            while i <= last {
+                if buffer[i] == 0x70 /* p */ {
+                    var j = 1
+                    while j < needle.count && buffer[i + j] == needle[j] { j += 1 }
+                    if j == needle.count { return true }
+                }
+                i += 1
+            }
+            return false
+        }
     }
 
     static func isCommentOrBlank(_ line: String) -> Bool {

@@ -589,6 +589,12 @@ enum LuaOps {
 /// NFKC, prohibited code points (C.1.2–C.9) rejected. Returns nil when prohibited.
 enum Nameprep {
     static func prepare(_ name: String) -> String? {
+        // ASCII: nothing is mapped to nothing or prohibited, case folding is A-Z -> a-z and NFKC
+        // changes nothing, so the result is the ASCII lowercasing (same answer, no Foundation).
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            if !name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { return name }
+            return String(decoding: name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+        }
         var scalars = String.UnicodeScalarView()
         for s in name.unicodeScalars {
             if mappedToNothing(s.value) { continue }

@@ -167,6 +167,7 @@ public struct ConfigLoader: Sendable {
                 }
             }
             var s = ConfigSection(name: state.name, kind: kind, declarations: state.declarations, options: [])
+            s.options.reserveCapacity(state.order.count)
             for key in state.order {
                 let entry = state.entries[key]!
                 if entry.isBookkeeping { s.bookkeeping.append(option(key, entry)) } else { s.options.append(option(key, entry)) }
@@ -197,8 +198,23 @@ public struct ConfigLoader: Sendable {
 struct ValueConverter {
     var ancestors = Set<ObjectIdentifier>()
     var depth = 0
+    /// Top-level table snapshots already made: a section's value and its assignments share
+    /// the table object, and a snapshot from the top depends only on the table's contents,
+    /// which no longer change once the load is over.
+    private var snapshots: [ObjectIdentifier: ConfigValue] = [:]
 
     mutating func convert(_ v: LuaValue) -> ConfigValue? {
+        if depth == 0, ancestors.isEmpty, case .table(let t) = v {
+            let id = ObjectIdentifier(t)
+            if let cached = snapshots[id] { return cached }
+            let value = convertValue(v)
+            if let value { snapshots[id] = value }
+            return value
+        }
+        return convertValue(v)
+    }
+
+    private mutating func convertValue(_ v: LuaValue) -> ConfigValue? {
         switch v {
         case .nil: return nil
         case .bool(let b): return .boolean(b)
@@ -243,9 +259,17 @@ struct VisualSections {
 
     init(sources: [String: [UInt8]]) { self.sources = sources }
 
+    /// The table of the file looked up last (assignments come file by file).
+    private var lastFile: String?
+    private var lastTable: [String?] = []
+
     mutating func section(for location: SourceLocation) -> String? {
-        if cache[location.file] == nil { cache[location.file] = Self.compute(sources[location.file] ?? []) }
-        let table = cache[location.file]!
+        if location.file != lastFile {
+            if cache[location.file] == nil { cache[location.file] = Self.compute(sources[location.file] ?? []) }
+            lastTable = cache[location.file]!
+            lastFile = location.file
+        }
+        let table = lastTable
         let line = location.line
         return line >= 1 && line < table.count ? table[line] : nil
     }
@@ -287,6 +311,17 @@ struct VisualSections {
 
     /// `VirtualHost "x"`, `Component "y" "muc"`, `-- VirtualHost "z"` (also `Host`, `(`, `'`).
     static func header(_ line: ArraySlice<UInt8>) -> String? {
+        // Byte pre-check (a necessary condition of the Character-level scan below): after
+        // blanks, dashes and blanks, the line must start with a keyword's first letter.
+        var i = line.startIndex
+        while i < line.endIndex, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
+        while i < line.endIndex, line[i] == 0x2D { i += 1 }
+        while i < line.endIndex, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
+        guard i < line.endIndex else { return nil }
+        switch line[i] {
+        case UInt8(ascii: "V"), UInt8(ascii: "C"), UInt8(ascii: "c"), UInt8(ascii: "H"), UInt8(ascii: "h"): break
+        default: return nil
+        }
         var s = Substring(String(decoding: line.prefix(300), as: UTF8.self))
         s = s.drop { $0 == " " || $0 == "\t" }
         while s.hasPrefix("-") { s = s.dropFirst() }

@@ -68,6 +68,16 @@ public struct ConfigTable: Sendable, Hashable {
 
     /// Values at keys 1, 2, 3... up to the first missing index (Lua `ipairs`).
     public var arrayValues: [ConfigValue] {
+        // The usual list `{ "a"; "b" }`: keys are exactly 1...n in order, each key once, so
+        // every lookup below would find its own entry (one pass instead of one scan a key).
+        var sequential = true
+        for index in entries.indices {
+            guard case .integer(let key) = entries[index].key, key == Int64(index) + 1 else {
+                sequential = false
+                break
+            }
+        }
+        if sequential { return entries.map(\.value) }
         var result: [ConfigValue] = []
         var index: Int64 = 1
         while let v = self[.integer(index)] {

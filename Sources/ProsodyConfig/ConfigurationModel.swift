@@ -99,7 +99,11 @@ public struct ConfigSection: Sendable {
         return bookkeeping.filter { !own.contains($0.name) } + options
     }
 
-    public func option(_ name: String) -> ConfigOption? { options.first { $0.name == name } }
+    public func option(_ name: String) -> ConfigOption? {
+        // By index: compares the names in place instead of copying every option.
+        for index in options.indices where options[index].name == name { return options[index] }
+        return nil
+    }
     public subscript(name: String) -> ConfigValue? { option(name)?.value }
 
     public var isGlobal: Bool { kind == .global }

@@ -69,8 +69,10 @@ final class FileEnv {
     let directory: String
     var currentHost = "*"
     var raw: [String: LuaValue] = [:]
-    /// host/name -> first assignment location in this file (duplicate warnings).
-    var setOptions: [String: SourceLocation] = [:]
+    /// host -> name -> first assignment location in this file (duplicate warnings). Nested
+    /// rather than keyed by "host/name": no key string to build for every assignment, and
+    /// option names (Lua identifiers) never contain "/", so the keys match the same pairs.
+    var setOptions: [String: [String: SourceLocation]] = [:]
     init(file: String) {
         self.file = file
         if let slash = file.lastIndex(of: "/") {
@@ -578,8 +580,7 @@ final class Evaluator {
         // __newindex: an option of the current section.
         let location = loc(range, env)
         let host = env.currentHost
-        let path = "\(host)/\(name)"
-        if let first = env.setOptions[path] {
+        if let first = env.setOptions[host]?[name] {
             if host != Self.dynamicSectionName {
                 if env.file.utf8.count >= 60, settings.version == .v0_12 || true {
                     if longPathReported.insert(env.file).inserted {
@@ -592,7 +593,7 @@ final class Evaluator {
                 report(.duplicateOption(name: name, section: host), "Duplicate option '\(name)'", at: location, related: [first])
             }
         } else {
-            env.setOptions[path] = location
+            env.setOptions[host, default: [:]][name] = location
         }
         setOption(section: host, key: name, value: value, location: location, valueRange: valueRange,
                   viaTableForm: false, bookkeeping: false, statementLine: statementLine)

@@ -1,3 +1,4 @@
+import Foundation
 import LuaSyntax
 import ProsodyConfig
 
@@ -6,21 +7,62 @@ import ProsodyConfig
 struct ConfigFacts {
     let configuration: ProsodyConfiguration
     let sources: SourceFiles
+    /// Values derived once and shared by every copy (the inputs never change).
+    private let memo = Memo()
 
     init(_ configuration: ProsodyConfiguration, sources: SourceFiles) {
         self.configuration = configuration
         self.sources = sources
     }
 
+    /// Lazily computed facts; computed outside the lock (computations may nest).
+    final class Memo: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [Key: Any] = [:]
+
+        enum Key: Hashable {
+            case enabledHosts
+            case globalAndHosts
+            case globalAndEnabledHosts
+            case listedModules
+            case allModuleNames(ProsodyRelease)
+            case baseModules(ProsodyRelease, component: Bool)
+            /// A rule helper's own result, by a name unique to that helper.
+            case named(String)
+        }
+
+        func value<T>(_ key: Key, _ make: () -> T) -> T {
+            lock.lock()
+            if let cached = values[key] as? T {
+                lock.unlock()
+                return cached
+            }
+            lock.unlock()
+            let value = make()
+            lock.lock()
+            values[key] = value
+            lock.unlock()
+            return value
+        }
+    }
+
     var global: ConfigSection { configuration.global }
     var hosts: [ConfigSection] { configuration.sections }
+
+    /// `[global] + hosts`, built once (rules walk every section; the copy is not free on big configs).
+    var globalAndHosts: [ConfigSection] { memo.value(.globalAndHosts) { [global] + hosts } }
+    /// `[global] + enabledHosts`, built once.
+    var globalAndEnabledHosts: [ConfigSection] { memo.value(.globalAndEnabledHosts) { [global] + enabledHosts } }
 
     /// `enabled` is not false on the host (falling back to the global value).
     func isEnabled(_ section: ConfigSection) -> Bool {
         configuration.effectiveOption("enabled", in: section.name)?.value.boolValue != false
     }
 
-    var enabledHosts: [ConfigSection] { hosts.filter(isEnabled) }
+    /// `make()`, computed once for every copy of these facts (`name` unique to the caller).
+    func memoized<T>(_ name: String, _ make: () -> T) -> T { memo.value(.named(name), make) }
+
+    var enabledHosts: [ConfigSection] { memo.value(.enabledHosts) { hosts.filter(isEnabled) } }
 
     /// A component named like a bare JID (`user@host`) is not a domain.
     static func isBareJID(_ name: String) -> Bool { name.contains("@") }
@@ -40,12 +82,22 @@ struct ConfigFacts {
         section[name]?.stringList
     }
 
+    /// The global part of `modules(for:)`: autoloaded and global modules (only the inheritable
+    /// ones for a component).
+    private func baseModules(component: Bool, release: ProsodyRelease) -> Set<String> {
+        memo.value(.baseModules(release, component: component)) { () -> Set<String> in
+            let globalEnabled = Set(global["modules_enabled"]?.stringList ?? [])
+            let globalDisabled = Set(global["modules_disabled"]?.stringList ?? [])
+            var set = Self.autoload(release).union(globalEnabled).subtracting(globalDisabled)
+            if component { set.formIntersection(Self.inheritable) }
+            return set
+        }
+    }
+
     /// modulemanager's module set for a host (research §1.6).
     func modules(for section: ConfigSection, release: ProsodyRelease) -> Set<String> {
-        let globalEnabled = Set(global["modules_enabled"]?.stringList ?? [])
-        let globalDisabled = Set(global["modules_disabled"]?.stringList ?? [])
-        var set = Self.autoload(release).union(globalEnabled).subtracting(globalDisabled)
-        if section.componentModule != nil { set.formIntersection(Self.inheritable) }
+        let component = section.componentModule != nil
+        var set = baseModules(component: component, release: release)
         if !section.isGlobal {
             set.formUnion(section["modules_enabled"]?.stringList ?? [])
             set.subtract(section["modules_disabled"]?.stringList ?? [])
@@ -56,8 +108,12 @@ struct ConfigFacts {
 
     /// Modules named in global and enabled hosts' `modules_enabled` (what prosodyctl inspects).
     func listedModules() -> [(module: String, option: ConfigOption, section: ConfigSection)] {
+        memo.value(.listedModules) { computeListedModules() }
+    }
+
+    private func computeListedModules() -> [(module: String, option: ConfigOption, section: ConfigSection)] {
         var result: [(String, ConfigOption, ConfigSection)] = []
-        for section in [global] + enabledHosts {
+        for section in globalAndEnabledHosts {
             guard let option = section.option("modules_enabled"), let list = option.value.stringList else { continue }
             for module in list { result.append((module, option, section)) }
         }
@@ -66,12 +122,27 @@ struct ConfigFacts {
 
     /// Every module name any section loads or lists (for option-prefix matching).
     func allModuleNames(release: ProsodyRelease) -> Set<String> {
+        memo.value(.allModuleNames(release)) { computeAllModuleNames(release: release) }
+    }
+
+    private func computeAllModuleNames(release: ProsodyRelease) -> Set<String> {
+        // The union of each section's list, component module and `modules(for:)`. A section
+        // adds its own list and module anyway, so `modules(for:)` only adds its base set minus
+        // the section's own modules_disabled: the base set itself when nothing is disabled.
         var names = Set<String>()
-        for section in [global] + hosts {
+        var wholeBase: Set<Bool> = []
+        for section in globalAndHosts {
             names.formUnion(section["modules_enabled"]?.stringList ?? [])
             if let m = section.componentModule { names.insert(m) }
-            names.formUnion(modules(for: section, release: release))
+            let component = section.componentModule != nil
+            let disabled = section.isGlobal ? [] : (section["modules_disabled"]?.stringList ?? [])
+            if disabled.isEmpty {
+                wholeBase.insert(component)
+            } else {
+                names.formUnion(baseModules(component: component, release: release).subtracting(disabled))
+            }
         }
+        for component in wholeBase { names.formUnion(baseModules(component: component, release: release)) }
         return names
     }
 

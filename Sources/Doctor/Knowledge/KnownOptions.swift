@@ -304,6 +304,17 @@ public enum KnownOptions {
         }
     }
 
+    /// The known names in sorted order with their length and underscore-free form, computed
+    /// once (`suggestion` runs for every unknown option). ASCII names drop `_` bytewise
+    /// (what `replacingOccurrences` gives them).
+    private static let suggestionCandidates: [(name: String, count: Int, squashed: String)] =
+        allNames.sorted().map { name in
+            let squashed = name.utf8.allSatisfy({ $0 < 0x80 })
+                ? String(decoding: name.utf8.filter { $0 != UInt8(ascii: "_") }, as: UTF8.self)
+                : name.replacingOccurrences(of: "_", with: "")
+            return (name, name.count, squashed)
+        }
+
     /// The closest known option for a probable typo, or nil. Accepts an edit distance of 1
     /// for names of 4–7 characters and 2 for longer names (transpositions count as 1).
     public static func suggestion(for name: String) -> String? {
@@ -312,15 +323,17 @@ public enum KnownOptions {
         guard length >= 4 else { return nil }
         let limit = length >= 8 ? 2 : 1
         var best: (name: String, distance: Int)?
-        for candidate in allNames.sorted() where abs(candidate.count - length) <= limit {
+        for entry in suggestionCandidates where abs(entry.count - length) <= limit {
+            let candidate = entry.name
             let d = EditDistance.damerauLevenshtein(name, candidate, limit: limit)
             if d <= limit, d < (best?.distance ?? Int.max) { best = (candidate, d) }
         }
         if let best { return best.name }
         // Swapped words (`plugins_path` for `plugin_paths`), or a missing/extra underscore.
         let squashed = name.replacingOccurrences(of: "_", with: "")
-        for candidate in allNames.sorted() {
-            let c = candidate.replacingOccurrences(of: "_", with: "")
+        for entry in suggestionCandidates {
+            let candidate = entry.name
+            let c = entry.squashed
             if c == squashed { return candidate }
             if length >= 8, abs(c.count - squashed.count) <= 2,
                EditDistance.damerauLevenshtein(squashed, c, limit: 2) <= 2,

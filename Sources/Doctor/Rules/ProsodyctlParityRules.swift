@@ -32,7 +32,7 @@ enum ProsodyctlParityRules {
     // MARK: helpers
 
     static func facts(_ context: AnalysisContext) -> ConfigFacts? {
-        context.configuration.map { ConfigFacts($0, sources: context.sources) }
+        context.configFacts
     }
 
     /// The start of the main config file (for findings about the config as a whole).
@@ -146,8 +146,8 @@ enum ProsodyctlParityRules {
     static func obsoleteOption(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
         let names = KnownOptions.obsolete(for: context.prosodyRelease)
-        return ([facts.global] + facts.hosts).flatMap { section in
-            section.options.filter { names.contains($0.name) }.map { option in
+        return facts.globalAndHosts.flatMap { section in
+            section.options.matching { names.contains($0) }.map { option in
                 factory.make("\(option.name) is obsolete: Prosody no longer reads it (in \(ConfigFacts.describe(section))).",
                              at: option.location,
                              fix: FixSuggestion("Remove the \(option.name) line.",
@@ -159,8 +159,8 @@ enum ProsodyctlParityRules {
     static func deprecatedOption(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
         let names = KnownOptions.deprecatedNames(for: context.prosodyRelease)
-        return ([facts.global] + facts.hosts).flatMap { section in
-            section.options.filter { names.contains($0.name) }.compactMap { option -> Finding? in
+        return facts.globalAndHosts.flatMap { section in
+            section.options.matching { names.contains($0) }.compactMap { option -> Finding? in
                 guard let deprecation = KnownOptions.deprecated[option.name] else { return nil }
                 var edits: [TextEdit] = []
                 if let newName = deprecation.renameTo, section.option(newName) == nil,
@@ -180,7 +180,7 @@ enum ProsodyctlParityRules {
     static func globalOnlyOptionInHost(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
         return facts.hosts.flatMap { section in
-            section.options.filter { KnownOptions.isGlobalOnly($0.name) }.map { option in
+            section.options.matching { KnownOptions.isGlobalOnly($0) }.map { option in
                 let globalValue = facts.global.option(option.name)
                 return factory.make(
                     "\(option.name) is set under \(ConfigFacts.describe(section)), but Prosody only reads it from the global section: here it has no effect.",
@@ -267,7 +267,7 @@ enum ProsodyctlParityRules {
 
     static func redundantDefaultStorage(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
-        return ([facts.global] + facts.hosts).compactMap { section in
+        return facts.globalAndHosts.compactMap { section in
             guard let storage = section.option("storage"), storage.value.stringValue != nil,
                   let defaultStorage = section.option("default_storage") else { return nil }
             return factory.make(
@@ -284,7 +284,7 @@ enum ProsodyctlParityRules {
     static func tlsModuleMissing(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context), facts.configuration.fatalProblemIsAbsent else { return [] }
         let encryptionOptions = ["require_encryption", "c2s_require_encryption", "s2s_require_encryption"]
-        for section in [facts.global] + facts.enabledHosts
+        for section in facts.globalAndEnabledHosts
         where encryptionOptions.contains(where: { section.option($0) != nil }) { return [] }
         guard !facts.listedModules().contains(where: { $0.module == "tls" }) else { return [] }
         let fragment = facts.looksLikeFragment
@@ -318,7 +318,7 @@ enum ProsodyctlParityRules {
         guard let facts = facts(context) else { return [] }
         let enabledNames = Set(facts.enabledHosts.map(\.name))
         var referenced = Set<String>()
-        for section in [facts.global] + facts.enabledHosts {
+        for section in facts.globalAndEnabledHosts {
             guard let items = section["disco_items"]?.tableValue else { continue }
             for item in items.arrayValues {
                 if let jid = item.tableValue?.arrayValues.first?.stringValue { referenced.insert(jid) }
@@ -341,7 +341,7 @@ enum ProsodyctlParityRules {
     static func moduleListNotAList(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
         var findings: [Finding] = []
-        for section in [facts.global] + facts.hosts {
+        for section in facts.globalAndHosts {
             for name in ["modules_enabled", "modules_disabled"] {
                 guard let option = section.option(name) else { continue }
                 let value = option.value
@@ -377,13 +377,23 @@ enum ProsodyctlParityRules {
             let domain = section.name.split(separator: "@").last.map(String.init) ?? section.name
             let labels = domain.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             var reason: String?
-            if labels.contains(where: { $0.lowercased().hasPrefix("xn--") }) {
+            if labels.contains(where: { label in
+                // ASCII: compare the first four bytes, case-folded (no lowercased copy per label).
+                guard label.utf8.allSatisfy({ $0 < 0x80 }) else { return label.lowercased().hasPrefix("xn--") }
+                var bytes = label.utf8.makeIterator()
+                guard let a = bytes.next(), let b = bytes.next(), let c = bytes.next(), let d = bytes.next() else { return false }
+                return (a | 0x20) == UInt8(ascii: "x") && (b | 0x20) == UInt8(ascii: "n")
+                    && c == UInt8(ascii: "-") && d == UInt8(ascii: "-")
+            }) {
                 reason = "is written in its ASCII-compatible (xn--) form; Prosody expects the Unicode form and users' addresses will not match"
             } else if labels.contains(where: \.isEmpty) {
                 reason = "has an empty label (a leading, trailing or doubled dot)"
             } else if labels.contains(where: { $0.utf8.count > 63 }) {
                 reason = "has a label longer than 63 bytes"
-            } else if domain.contains("<") || domain.contains("{") || domain.contains("$") || domain.contains("%") {
+            } else if domain.utf8.allSatisfy({ $0 < 0x80 })
+                        // ASCII: search the bytes (the same answer, without bridging to NSString).
+                        ? domain.utf8.contains(where: { $0 == 0x3C || $0 == 0x7B || $0 == 0x24 || $0 == 0x25 })
+                        : (domain.contains("<") || domain.contains("{") || domain.contains("$") || domain.contains("%")) {
                 reason = "looks like an unfilled template placeholder, which is not a valid domain name"
             } else if domain.contains(where: { $0 == " " || $0 == "\t" || $0 == "/" || $0 == "\\" || $0 == "\"" || $0 == "'" || $0 == "<" || $0 == ">" }) {
                 reason = "contains characters that are not allowed in a domain name"
@@ -428,7 +438,7 @@ enum ProsodyctlParityRules {
 
     static func invalidDiscoItems(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
-        return ([facts.global] + facts.hosts).compactMap { section in
+        return facts.globalAndHosts.compactMap { section in
             guard let option = section.option("disco_items"), let table = option.value.tableValue else { return nil }
             let bad = table.arrayValues.filter { item in
                 guard let entry = item.tableValue else { return true }
@@ -448,8 +458,8 @@ enum ProsodyctlParityRules {
         guard let facts = facts(context) else { return [] }
         let modules = facts.allModuleNames(release: context.prosodyRelease)
         var findings: [Finding] = []
-        for section in [facts.global] + facts.hosts {
-            for option in section.options where !KnownOptions.isKnown(option.name) {
+        for section in facts.globalAndHosts {
+            for option in section.options.matching({ !KnownOptions.isKnown($0) }) {
                 if option.name.first?.isUppercase == true { continue } // Lua globals such as helpers
                 if let suggestion = KnownOptions.suggestion(for: option.name), suggestion != option.name {
                     let edit = facts.nameLocation(option.name, at: option.location)
@@ -469,6 +479,16 @@ enum ProsodyctlParityRules {
             }
         }
         return findings
+    }
+}
+
+extension Array where Element == ConfigOption {
+    /// The options whose name satisfies `test`, in order (`filter { test($0.name) }` without
+    /// copying every option to look at its name).
+    func matching(_ test: (String) -> Bool) -> [ConfigOption] {
+        var result: [ConfigOption] = []
+        for index in indices where test(self[index].name) { result.append(self[index]) }
+        return result
     }
 }
 

@@ -25,7 +25,7 @@ enum SecurityRules {
     ]
 
     static func facts(_ context: AnalysisContext) -> ConfigFacts? {
-        context.configuration.map { ConfigFacts($0, sources: context.sources) }
+        context.configFacts
     }
 
     /// VirtualHosts an assignment in `section` applies to (itself, or every host that does not override it).
@@ -46,7 +46,7 @@ enum SecurityRules {
     static func c2sEncryptionNotRequired(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context), !context.isJitsi else { return [] }
         var findings: [Finding] = []
-        for section in [facts.global] + facts.hosts {
+        for section in facts.globalAndHosts {
             var option = section.option("c2s_require_encryption")
             if option == nil, let legacy = section.option("require_encryption") { option = legacy }
             guard let option, option.value.boolValue == false else { continue }
@@ -114,9 +114,15 @@ enum SecurityRules {
 
     /// Hosts where prosodyctl's "Public registration is enabled" applies (C18, 0.12.4 semantics).
     static func openRegistrationHosts(_ facts: ConfigFacts) -> [OpenRegistration] {
-        facts.enabledHosts.filter(\.isVirtualHost).compactMap { host in
-            let listed = Set((facts.global["modules_enabled"]?.stringList ?? []) + (host["modules_enabled"]?.stringList ?? []))
-                .subtracting(host["modules_disabled"]?.stringList ?? facts.global["modules_disabled"]?.stringList ?? [])
+        facts.memoized("SecurityRules.openRegistrationHosts") { computeOpenRegistrationHosts(facts) }
+    }
+
+    private static func computeOpenRegistrationHosts(_ facts: ConfigFacts) -> [OpenRegistration] {
+        let globalEnabled = facts.global["modules_enabled"]?.stringList ?? []
+        let globalDisabled = facts.global["modules_disabled"]?.stringList
+        return facts.enabledHosts.filter(\.isVirtualHost).compactMap { host in
+            let listed = Set(globalEnabled + (host["modules_enabled"]?.stringList ?? []))
+                .subtracting(host["modules_disabled"]?.stringList ?? globalDisabled ?? [])
             let allow = facts.configuration.effectiveOption("allow_registration", in: host.name)
             let open = listed.contains("register_ibr") || (listed.contains("register") && allow?.value.isTruthy == true)
             guard open else { return nil }
@@ -168,7 +174,7 @@ enum SecurityRules {
 
     static func plaintextPasswordStorage(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
-        return ([facts.global] + facts.hosts).compactMap { section in
+        return facts.globalAndHosts.compactMap { section in
             guard let option = section.option("authentication"), option.value.stringValue == "internal_plain" else { return nil }
             let hosts = section.isGlobal
                 ? facts.enabledHosts.filter { $0.isVirtualHost && $0.option("authentication") == nil }.map(\.name)
@@ -191,7 +197,7 @@ enum SecurityRules {
 
     static func unencryptedPlainAuth(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context), !context.isJitsi else { return [] }
-        return ([facts.global] + facts.hosts).compactMap { section in
+        return facts.globalAndHosts.compactMap { section in
             guard let option = section.option("allow_unencrypted_plain_auth"), option.value.boolValue == true else { return nil }
             let hosts = affectedHosts(facts, option: "allow_unencrypted_plain_auth", setIn: section)
             // It only matters where unencrypted connections are allowed at all.
@@ -237,8 +243,11 @@ enum SecurityRules {
         guard let configuration = context.configuration, !context.fileFacts.isEmpty else { return [] }
         var byFile: [String: [OptionAssignment]] = [:]
         var order: [String] = []
-        for assignment in configuration.assignments where isSecretOption(assignment.name)
-            && literalSecret(assignment.name, assignment.value) {
+        let assignments = configuration.assignments
+        // By index: the name is tested in place, only secret assignments are copied.
+        for index in assignments.indices where isSecretOption(assignments[index].name)
+            && literalSecret(assignments[index].name, assignments[index].value) {
+            let assignment = assignments[index]
             let file = assignment.location.file
             guard let facts = context.fileFacts[file], facts.isWorldReadable else { continue }
             if byFile[file] == nil { order.append(file) }
@@ -282,7 +291,7 @@ enum SecurityRules {
         guard !anonymousHosts.isEmpty else { return [] }
         let anonymousNames = Set(anonymousHosts.map(\.name))
         var findings: [Finding] = []
-        for section in [facts.global] + facts.hosts {
+        for section in facts.globalAndHosts {
             guard let option = section.option("admins"), let jids = option.value.stringList else { continue }
             for jid in jids {
                 let domain = jid.split(separator: "/").first.map { $0.split(separator: "@").last.map(String.init) ?? "" } ?? ""
@@ -368,7 +377,7 @@ enum SecurityRules {
 
     static func anonymousS2S(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context), !context.isJitsi else { return [] }
-        return ([facts.global] + facts.hosts).compactMap { section in
+        return facts.globalAndHosts.compactMap { section in
             guard let option = section.option("allow_anonymous_s2s"), option.value.isTruthy == true else { return nil }
             let hosts = affectedHosts(facts, option: "allow_anonymous_s2s", setIn: section).filter { isAnonymous(facts, $0) }
             guard !hosts.isEmpty else { return nil }
@@ -420,7 +429,7 @@ enum SecurityRules {
                 fix: FixSuggestion("Use tls_profile = \"intermediate\" (the default) or \"modern\"."),
                 confidence: .likely))
         }
-        for section in [facts.global] + facts.hosts {
+        for section in facts.globalAndHosts {
             guard let option = section.option("ssl"), let table = option.value.tableValue,
                   let tlsProtocol = table["protocol"]?.stringValue, legacyProtocols.contains(tlsProtocol.lowercased()) else { continue }
             findings.append(factory.make(
