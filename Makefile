@@ -7,8 +7,10 @@ CONFIG     ?= release
 BUILD_DIR  := .build/$(CONFIG)
 BIN        := $(BUILD_DIR)/prosody-doctor
 SHARED     ?= $(abspath ../shared)
-# Tests run on the release build so CI compiles the package once.
+# Tests and conformance run on the release build so CI compiles the package once.
 SWIFT_FLAGS := -c $(CONFIG) -Xswiftc -enable-testing
+# The installed binary links the Swift runtime statically: it starts in about half the time.
+PRODUCT_FLAGS := $(SWIFT_FLAGS) --static-swift-stdlib
 
 BUILD_PACKAGES := libpcre2-dev zlib1g-dev pkg-config
 CONFORMANCE_PACKAGES := prosody lua5.4 python3
@@ -17,7 +19,7 @@ TEST_PACKAGES := chromium
 
 export SHARED BIN
 
-.PHONY: all build demo test conformance bench install deps conformance-deps clean help man completions
+.PHONY: build-test-config all build demo test conformance bench install deps conformance-deps clean help man completions
 
 all: build
 
@@ -49,6 +51,10 @@ conformance-deps: deps
 	$(call ensure_packages,$(CONFORMANCE_PACKAGES))
 
 build: deps
+	$(SWIFT) build $(PRODUCT_FLAGS) --product prosody-doctor
+
+# The same binary, linked like the test build (no relinking between tests and conformance).
+build-test-config: deps
 	$(SWIFT) build $(SWIFT_FLAGS) --product prosody-doctor
 
 demo: build
@@ -66,7 +72,7 @@ test: deps
 	python3 scripts/validate-sarif.py
 	PROSODY_DOCTOR=$(BIN) sh scripts/html-check.sh
 
-conformance: conformance-deps build
+conformance: conformance-deps build-test-config
 	bash scripts/parser-conformance.sh
 	python3 scripts/model-conformance.py
 	python3 scripts/prosodyctl-parity.py
