@@ -15,6 +15,8 @@ runs="${BENCH_RUNS:-7}"
 tmp="$(mktemp -d /tmp/pdb.XXXX)"
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/certs" "$tmp/conf.d"
+# prosodyctl drops to the prosody user: the copies must be readable by it.
+chmod 755 "$tmp" "$tmp/certs" "$tmp/conf.d"
 
 median_ms() {  # median wall time of "$@" over $runs runs, in milliseconds
 	python3 - "$runs" "$@" <<'PY'
@@ -32,7 +34,7 @@ PY
 # The largest corpus config that Prosody's own loader accepts.
 largest=""
 while IFS= read -r f; do
-	cp "$f" "$tmp/c.cfg.lua"
+	cp "$f" "$tmp/c.cfg.lua"; chmod 644 "$tmp/c.cfg.lua"
 	if (cd "$tmp" && timeout 20 prosodyctl --config "$tmp/c.cfg.lua" check config >/dev/null 2>&1); status=$?; [ "$status" -ne 1 ]; then
 		largest="$f"; break
 	fi
@@ -42,7 +44,7 @@ done < <(ls -S "$SHARED"/corpus/configs/*)
 printf '%-58s %9s %12s %16s %8s\n' input bytes "ours (ms)" "prosodyctl (ms)" ratio
 for input in "$largest" "$work/big5mb.cfg.lua"; do
 	[ -n "$input" ] || continue
-	cp "$input" "$tmp/c.cfg.lua"
+	cp "$input" "$tmp/c.cfg.lua"; chmod 644 "$tmp/c.cfg.lua"
 	ours=$(median_ms "$BIN" check --format concise "$tmp/c.cfg.lua")
 	theirs=$(cd "$tmp" && median_ms prosodyctl --config "$tmp/c.cfg.lua" check config)
 	ratio=$(python3 -c "print(f'{$theirs / max($ours, 0.001):.1f}x')")
