@@ -119,6 +119,37 @@ public struct LogTimestamp: Sendable, Hashable, Codable, CustomStringConvertible
     }
 }
 
+/// A timestamp as integers: cheap to copy and to order on every event of a big log.
+public struct PackedLogTime: Sendable, Equatable {
+    /// Bit 63: a time is present. Then year (16 bits, 0 = unknown), month (4), day (5), hour (5), minute (6) and
+    /// second (6), from bit 57 down to bit 16: the integer order is the time order. 0: no time.
+    public var fields: UInt64
+    public var nanosecond: Int32
+    /// Offset from UTC in seconds, `Int32.min` when the line had none.
+    public var utcOffset: Int32
+    public var yearInferred: Bool
+
+    public static let none = PackedLogTime(fields: 0, nanosecond: 0, utcOffset: .min, yearInferred: false)
+
+    @inline(__always) public var isNone: Bool { fields == 0 }
+    @inline(__always) public var hasYear: Bool { (fields >> 42) & 0xFFFF != 0 }
+
+    /// The order of `LogTimestamp` fields (offsets are not compared, as there).
+    @inline(__always) public static func earlier(_ a: PackedLogTime, _ b: PackedLogTime) -> Bool {
+        a.fields != b.fields ? a.fields < b.fields : a.nanosecond < b.nanosecond
+    }
+
+    public var timestamp: LogTimestamp? {
+        guard fields != 0 else { return nil }
+        let v = fields
+        let year = Int((v >> 42) & 0xFFFF)
+        return LogTimestamp(year: year == 0 ? nil : year, month: Int((v >> 38) & 15), day: Int((v >> 33) & 31),
+                            hour: Int((v >> 28) & 31), minute: Int((v >> 22) & 63), second: Int((v >> 16) & 63),
+                            nanosecond: Int(nanosecond), utcOffset: utcOffset == .min ? nil : Int(utcOffset),
+                            yearInferred: yearInferred)
+    }
+}
+
 /// Kinds of per-session / per-connection sources (`c2s55d0c4f0` → `.c2s`, id `55d0c4f0`).
 public enum SessionKind: String, Sendable, Hashable, Codable, CaseIterable {
     case c2s, s2sin, s2sout
@@ -177,28 +208,47 @@ public struct LogSource: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Recognises `c2s<hex>`, `s2sin<hex>`, `bosh<uuid>`, `conn<id>` etc. Returns the kind and where the id starts.
     static func sessionPrefix(_ b: [UInt8]) -> (SessionKind, Int)? {
-        func isHex(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) }
-        func isB64(_ c: UInt8) -> Bool {
+        b.withUnsafeBytes { sessionPrefix($0) }
+    }
+
+    /// The same on raw bytes (no allocation: the log summary calls it per event).
+    public static func sessionPrefix(_ b: UnsafeRawBufferPointer) -> (SessionKind, Int)? {
+        guard b.count >= 4 else { return nil }
+        @inline(__always) func isHex(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) }
+        @inline(__always) func isB64(_ c: UInt8) -> Bool {
             (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 45 || c == 95
         }
-        func rest(_ n: Int, _ ok: (UInt8) -> Bool, min: Int) -> Bool {
-            b.count - n >= min && b[n...].allSatisfy(ok)
+        func rest(_ n: Int, min: Int, _ ok: (UInt8) -> Bool) -> Bool {
+            guard b.count - n >= min else { return false }
+            for k in n..<b.count where !ok(b[k]) { return false }
+            return true
         }
-        func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
-        func has(_ p: String) -> Bool { b.starts(with: p.utf8) }
-        let hexKinds: [(String, SessionKind)] = [("s2sout", .s2sout), ("s2sin", .s2sin), ("c2s", .c2s),
-                                                 ("jcp", .component), ("admin", .admin)]
-        for (p, k) in hexKinds where has(p) {
-            let n = p.utf8.count
-            if rest(n, isHex, min: 4) { return (k, n) }
+        func has(_ p: StaticString) -> Bool {
+            let n = p.utf8CodeUnitCount
+            return b.count >= n && memcmp(b.baseAddress!, p.utf8Start, n) == 0
         }
-        if has("bosh"), rest(4, { isHex($0) || $0 == 45 }, min: 8) { return (.bosh, 4) }
-        let b64Kinds: [(String, SessionKind)] = [("unbound.query", .dnsQuery), ("fdwatch", .fdwatch),
-                                                 ("runner", .runner), ("conn", .connection), ("serv", .server)]
+        switch b[0] {
+        case UInt8(ascii: "s"):
+            if has("s2sout") { return rest(6, min: 4, isHex) ? (.s2sout, 6) : nil }
+            if has("s2sin") { return rest(5, min: 4, isHex) ? (.s2sin, 5) : nil }
+        case UInt8(ascii: "c"):
+            if has("c2s") { return rest(3, min: 4, isHex) ? (.c2s, 3) : nil }
+        case UInt8(ascii: "j"):
+            if has("jcp") { return rest(3, min: 4, isHex) ? (.component, 3) : nil }
+        case UInt8(ascii: "a"):
+            if has("admin") { return rest(5, min: 4, isHex) ? (.admin, 5) : nil }
+        case UInt8(ascii: "b"):
+            if has("bosh") { return rest(4, min: 8, { isHex($0) || $0 == 45 }) ? (.bosh, 4) : nil }
+        case UInt8(ascii: "u"), UInt8(ascii: "f"), UInt8(ascii: "r"): break
+        default: return nil
+        }
+        let b64Kinds: [(StaticString, SessionKind)] = [("unbound.query", .dnsQuery), ("fdwatch", .fdwatch),
+                                                       ("runner", .runner), ("conn", .connection), ("serv", .server)]
         for (p, k) in b64Kinds where has(p) {
-            let n = p.utf8.count
+            let n = p.utf8CodeUnitCount
             // Ids are 12 base64url characters; require a digit or capital so words like "connection" don't count.
-            if rest(n, isB64, min: 8), b[n...].contains(where: { isDigit($0) || ($0 >= 65 && $0 <= 90) }) { return (k, n) }
+            guard rest(n, min: 8, isB64) else { continue }
+            for i in n..<b.count where (b[i] >= 48 && b[i] <= 57) || (b[i] >= 65 && b[i] <= 90) { return (k, n) }
         }
         return nil
     }

@@ -4,125 +4,196 @@ import Foundation
 import Glibc
 #endif
 
-/// Pointers shared with worker threads that touch disjoint parts (segments, result slots).
-private struct Shared<T>: @unchecked Sendable { let value: T }
+/// Pointers shared with worker threads that touch disjoint parts (result slots).
+struct Shared<T>: @unchecked Sendable { let value: T }
+
+/// A regular, uncompressed file cut at record starts so that threads can read its parts with `pread`.
+public struct LogSegments: Sendable {
+    /// Byte offsets: segment k is `bounds[k]..<bounds[k + 1]`.
+    public let bounds: [Int]
+    public var count: Int { bounds.count - 1 }
+}
 
 extension LogReader {
-    /// Facts of one input, in file order. Regular uncompressed files are mapped and cut into segments at
-    /// record boundaries, scanned on `threads` threads a wave at a time, and the facts of each wave are
-    /// delivered in order (memory: the facts of one wave). Anything else (stdin, gzip, a fixed `year`,
-    /// whose Dec→Jan roll-over needs the whole history) is read sequentially.
-    @discardableResult
-    public func readFacts(path: String, signatures: SignatureSet, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                          minimumParallelSize: Int = 16 << 20, segmentSize: Int = 4 << 20,
-                          _ body: (LogFact) throws -> Void) throws -> LogReadSummary {
-        func sequential() throws -> LogReadSummary {
-            let ex = FactExtractor(signatures: signatures)
-            return try read(path: path) { try ex.extract($0, body) }
-        }
-        guard threads > 1, path != "-", options.year == nil else { return try sequential() }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw LogReadError.cannotOpen(path: path, errno: errno) }
-        defer { close(fd) }
+    /// The file's segments, or nil when it must be read sequentially (stdin, gzip, small files, a fixed
+    /// `year`, whose Dec→Jan roll-over needs the whole history).
+    func planSegments(fd: Int32, path: String, threads: Int, minimumParallelSize: Int, segmentSize: Int) -> LogSegments? {
+        guard threads > 1, path != "-", options.year == nil else { return nil }
         var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size >= minimumParallelSize else { return try sequential() }
-        var magic: (UInt8, UInt8) = (0, 0)
-        let got = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
-        if got == 2 && magic.0 == 0x1f && magic.1 == 0x8b { return try sequential() }
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size >= minimumParallelSize,
+              st.st_size > 0 else { return nil }
         let size = Int(st.st_size)
-        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else { return try sequential() }
-        defer { munmap(map, size) }
-        _ = madvise(map, size, MADV_SEQUENTIAL)
-        let p = UnsafePointer<UInt8>(map.assumingMemoryBound(to: UInt8.self))
-        if memchr(p, 0, min(size, 4096)) != nil, options.format == .auto {
-            var s = LogReadSummary(name: path)
-            s.issues.append(.binaryInput(name: path))
-            return s
+        let probeCap = 1 << 16
+        let probe = UnsafeMutablePointer<UInt8>.allocate(capacity: probeCap)
+        defer { probe.deallocate() }
+        func readAt(_ offset: Int) -> Int {
+            var got = 0
+            while got < probeCap, offset + got < size {
+                let r = pread(fd, probe + got, probeCap - got, off_t(offset + got))
+                if r < 0 { if errno == EINTR { continue }; return -1 }
+                if r == 0 { break }
+                got += r
+            }
+            return got
         }
-        var reference: (Int, Int, Int)? = nil
-        if options.inferYearFromModificationTime {
-            var t = time_t(st.st_mtim.tv_sec)
-            var tmv = tm()
-            localtime_r(&t, &tmv)
-            reference = (Int(tmv.tm_year) + 1900, Int(tmv.tm_mon) + 1, Int(tmv.tm_mday))
-        }
-
+        // gzip and binary input go the sequential way, which reports them.
+        let head = readAt(0)
+        guard head >= 2, !(probe[0] == 0x1f && probe[1] == 0x8b), memchr(probe, 0, min(head, 4096)) == nil else { return nil }
         // Segment boundaries: the start of a line that begins a record.
         let segSize = max(segmentSize, size / (threads * 8))
         var bounds = [0]
-        var probe = LineParser(policy: FormatPolicy(mode: options.format))
+        var parser = LineParser(policy: FormatPolicy(mode: options.format))
         var nominal = segSize
         while nominal < size {
-            var pos = nominal
-            if let q = memchr(p + pos, 10, size - pos) { pos = UnsafeRawPointer(q) - UnsafeRawPointer(p) + 1 } else { break }
-            var tries = 0
-            while pos < size, tries < 10_000 {
-                let e = memchr(p + pos, 10, size - pos).map { UnsafeRawPointer($0) - UnsafeRawPointer(p) } ?? size
-                var n = min(e - pos, options.maxLineLength)
-                if n > 0, p[pos + n - 1] == 13 { n -= 1 }
-                if case .header = probe.parse(p + pos, n) { break }
-                pos = e + 1; tries += 1
+            let got = readAt(nominal)
+            guard got > 0 else { break }
+            var found = -1
+            // Skip the partial line at `nominal`, then look for a header line within the probe.
+            if let q = memchr(probe, 10, got) {
+                var pos = UnsafeMutableRawPointer(q) - UnsafeMutableRawPointer(probe) + 1
+                while pos < got {
+                    guard let e = memchr(probe + pos, 10, got - pos) else { break }
+                    let end = UnsafeMutableRawPointer(e) - UnsafeMutableRawPointer(probe)
+                    var n = min(end - pos, options.maxLineLength)
+                    if n > 0, probe[pos + n - 1] == 13 { n -= 1 }
+                    if case .header = parser.parse(probe + pos, n) { found = nominal + pos; break }
+                    pos = end + 1
+                }
             }
-            if pos >= size { break }
-            if pos > bounds.last! { bounds.append(pos) }
-            nominal = max(pos, nominal) + segSize
+            if found < 0 || found >= size { nominal += segSize; continue }
+            if found > bounds.last! { bounds.append(found) }
+            nominal = found + segSize
         }
         bounds.append(size)
+        return bounds.count > 2 ? LogSegments(bounds: bounds) : nil
+    }
 
+    /// The year reference (file modification time) used for timestamps without a year.
+    func yearReference(fd: Int32) -> (Int, Int, Int)? {
+        var st = stat()
+        guard options.inferYearFromModificationTime, fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var t = time_t(st.st_mtim.tv_sec)
+        var tmv = tm()
+        localtime_r(&t, &tmv)
+        return (Int(tmv.tm_year) + 1900, Int(tmv.tm_mon) + 1, Int(tmv.tm_mday))
+    }
+
+    /// Reads bytes `lo..<hi` of a file with `pread` (one segment; line numbers start at 1).
+    func readSegment(fd: Int32, path: String, lo: Int, hi: Int, reference: (Int, Int, Int)?,
+                     _ body: (RawLogEvent) throws -> Void) throws -> LogReadSummary {
+        try withoutActuallyEscaping(body) { handler in
+            var asm = Assembler(options: options, name: path, reference: reference, handler: handler)
+            asm.byteBase = lo
+            asm.checkBinary = false
+            defer { asm.release() }
+            var offset = lo
+            try asm.scanStream(gzip: false, name: path) { dst, cap in
+                while true {
+                    let want = min(cap, hi - offset)
+                    if want <= 0 { return 0 }
+                    let r = pread(fd, dst, want, off_t(offset))
+                    if r >= 0 { offset += r; return r }
+                    if errno == EINTR { continue }
+                    throw LogReadError.readFailed(path: path, errno: errno)
+                }
+            }
+            return try asm.end()
+        }
+    }
+
+    /// Runs `work` on every segment of a large regular file, `threads` segments at a time, and hands the
+    /// results to `merge` in file order with the number of lines before the segment. Returns nil (and
+    /// calls nothing) when the file must be read sequentially.
+    public func forEachSegment<Partial>(path: String, threads: Int, minimumParallelSize: Int, segmentSize: Int,
+                                 work: @escaping @Sendable (_ read: ((RawLogEvent) throws -> Void) throws -> LogReadSummary) -> Partial,
+                                 merge: (_ partial: Partial, _ summary: LogReadSummary, _ linesBefore: Int) throws -> Void) throws -> LogReadSummary? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw LogReadError.cannotOpen(path: path, errno: errno) }
+        defer { close(fd) }
+        guard let segments = planSegments(fd: fd, path: path, threads: threads,
+                                          minimumParallelSize: minimumParallelSize, segmentSize: segmentSize) else { return nil }
+        let reference = yearReference(fd: fd)
         var total = LogReadSummary(name: path)
         var linesBefore = 0
-        let segments = bounds.count - 1
         var wave = 0
-        let options = self.options
-        let bnds = bounds
-        let ref = reference
-        let base = Shared(value: p)
-        while wave < segments {
-            let count = min(threads, segments - wave)
-            let results = UnsafeMutableBufferPointer<([LogFact], LogReadSummary)?>.allocate(capacity: count)
+        let bounds = segments.bounds
+        while wave < segments.count {
+            let count = min(threads, segments.count - wave)
+            let results = UnsafeMutableBufferPointer<(Partial, LogReadSummary)?>.allocate(capacity: count)
             results.initialize(repeating: nil)
             defer { results.deinitialize(); results.deallocate() }
             let slots = Shared(value: results)
             let first = wave
+            var failure: Error? = nil
+            let failureSlot = Shared(value: withUnsafeMutablePointer(to: &failure) { $0 })
+            let lock = NSLock()
             DispatchQueue.concurrentPerform(iterations: count) { k in
-                let seg = first + k
-                let lo = bnds[seg], hi = bnds[seg + 1]
-                let p = base.value
-                let results = slots.value
-                let ex = FactExtractor(signatures: signatures)
-                var facts: [LogFact] = []
-                var asm = Assembler(options: options, name: path, reference: ref, handler: { ex.extract($0) { facts.append($0) } })
-                asm.byteBase = lo
-                asm.checkBinary = false
-                defer { asm.release() }
-                try? asm.scanWhole(UnsafeRawBufferPointer(start: p + lo, count: hi - lo))
-                let summary = (try? asm.end()) ?? LogReadSummary(name: path)
-                results[k] = (facts, summary)
+                let lo = bounds[first + k], hi = bounds[first + k + 1]
+                var summary = LogReadSummary(name: path)
+                let partial = work { body in
+                    do {
+                        summary = try self.readSegment(fd: fd, path: path, lo: lo, hi: hi, reference: reference, body)
+                    } catch {
+                        lock.lock(); failureSlot.value.pointee = error; lock.unlock()
+                    }
+                    return summary
+                }
+                slots.value[k] = (partial, summary)
             }
+            if let failure { throw failure }
             for k in 0..<count {
-                guard let (facts, s) = results[k] else { continue }
-                for var f in facts {
-                    f.line += linesBefore; f.lastLine += linesBefore
-                    try body(f)
-                }
+                guard let (partial, s) = results[k] else { continue }
+                try merge(partial, s, linesBefore)
+                total.add(s, linesBefore: linesBefore)
                 linesBefore += s.lines
-                total.bytes += s.bytes; total.lines += s.lines; total.events += s.events
-                total.continuationLines += s.continuationLines
-                for i in 0..<5 { total.levelCounts[i] += s.levelCounts[i] }
-                for (f, c) in s.formatCounts { total.formatCounts[f, default: 0] += c }
-                for issue in s.issues {
-                    if case .longLines(let n, let c, let first, let limit) = issue {
-                        if let i = total.issues.firstIndex(where: { if case .longLines = $0 { true } else { false } }),
-                           case .longLines(_, let c0, let f0, _) = total.issues[i] {
-                            total.issues[i] = .longLines(name: n, count: c0 + c, firstLine: f0, limit: limit)
-                        } else {
-                            total.issues.append(.longLines(name: n, count: c, firstLine: first + linesBefore - s.lines, limit: limit))
-                        }
-                    } else { total.issues.append(issue) }
-                }
             }
             wave += count
         }
         return total
+    }
+
+    /// Facts of one input, in file order. Large regular files are read on `threads` threads (memory: the
+    /// facts of one wave of segments); anything else sequentially.
+    @discardableResult
+    public func readFacts(path: String, signatures: SignatureSet, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                          minimumParallelSize: Int = 16 << 20, segmentSize: Int = 4 << 20,
+                          _ body: (LogFact) throws -> Void) throws -> LogReadSummary {
+        let parallel = try forEachSegment(
+            path: path, threads: threads, minimumParallelSize: minimumParallelSize, segmentSize: segmentSize,
+            work: { read -> [LogFact] in
+                let ex = FactExtractor(signatures: signatures)
+                var facts: [LogFact] = []
+                _ = try? read { ex.extract($0) { facts.append($0) } }
+                return facts
+            },
+            merge: { facts, _, linesBefore in
+                for var f in facts {
+                    f.line += linesBefore; f.lastLine += linesBefore
+                    try body(f)
+                }
+            })
+        if let parallel { return parallel }
+        let ex = FactExtractor(signatures: signatures)
+        return try read(path: path) { try ex.extract($0, body) }
+    }
+}
+
+extension LogReadSummary {
+    /// Adds the counts of a later part of the same input (`linesBefore` lines precede it).
+    mutating func add(_ s: LogReadSummary, linesBefore: Int) {
+        bytes += s.bytes; lines += s.lines; events += s.events
+        continuationLines += s.continuationLines
+        for i in 0..<5 { levelCounts[i] += s.levelCounts[i] }
+        for (f, c) in s.formatCounts { formatCounts[f, default: 0] += c }
+        for issue in s.issues {
+            if case .longLines(let n, let c, let first, let limit) = issue {
+                if let i = issues.firstIndex(where: { if case .longLines = $0 { true } else { false } }),
+                   case .longLines(_, let c0, let f0, _) = issues[i] {
+                    issues[i] = .longLines(name: n, count: c0 + c, firstLine: f0, limit: limit)
+                } else {
+                    issues.append(.longLines(name: n, count: c, firstLine: first + linesBefore, limit: limit))
+                }
+            } else { issues.append(issue) }
+        }
     }
 }

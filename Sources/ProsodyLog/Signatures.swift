@@ -24,6 +24,9 @@ public struct LogSignature: Sendable {
     /// same source within `FactExtractor.carryWindow` lines (e.g. `Session token: nil` → the following
     /// `Will verify token for user: U, room: R` gets `session_token=nil`).
     public let carry: String?
+    /// `scope: pasted`: console output or pasted prose, never the message of a log record. Checked only on
+    /// events without a level and on events with continuation lines, so it costs nothing per log record.
+    public let pastedOnly: Bool
 
     let prefixBytes: [UInt8]
     let prefilterBytes: [UInt8]
@@ -52,6 +55,7 @@ public final class SignatureSet: Sendable {
         var pattern: String
         var set: [String: String]?
         var carry: String?
+        var scope: String?
     }
 
     private enum LevelSpec: Decodable {
@@ -89,6 +93,9 @@ public final class SignatureSet: Sendable {
             if let p = e.prefix, !e.pattern.hasPrefix("^") {
                 _ = p  // a prefix with an unanchored pattern is allowed; the prefix is only a filter
             }
+            if let scope = e.scope, scope != "pasted" {
+                throw SignatureError(message: "log signature \(e.id): unknown scope '\(scope)' (the only scope is 'pasted')")
+            }
             var glob: (Int, [UInt8])? = nil
             if var s = e.source {
                 var kind = 0
@@ -100,7 +107,7 @@ public final class SignatureSet: Sendable {
             }
             out.append(LogSignature(id: e.id, fact: e.fact, description: e.description, levels: levels,
                                     module: e.module, source: e.source, prefix: e.prefix, prefilter: e.prefilter,
-                                    pattern: pattern, set: e.set ?? [:], carry: e.carry,
+                                    pattern: pattern, set: e.set ?? [:], carry: e.carry, pastedOnly: e.scope == "pasted",
                                     prefixBytes: Array((e.prefix ?? "").utf8),
                                     prefilterBytes: Array((e.prefilter ?? "").utf8),
                                     moduleBytes: Array((e.module ?? "").utf8),
@@ -153,6 +160,7 @@ public final class FactExtractor {
         var prefilter: UnsafePointer<UInt8>?; var prefilterLen: Int
         var module: UnsafePointer<UInt8>?; var moduleLen: Int
         var glob: UnsafePointer<UInt8>?; var globLen: Int; var globKind: Int
+        var pastedOnly: Bool
     }
     private let hot: UnsafeMutablePointer<Hot>
     private let hotBytes: UnsafeMutablePointer<UInt8>
@@ -223,7 +231,8 @@ public final class FactExtractor {
                 prefix: sp.1 > 0 ? base + sp.0 : nil, prefixLen: sp.1,
                 prefilter: sp.3 > 0 ? base + sp.2 : nil, prefilterLen: sp.3,
                 module: sp.5 > 0 ? base + sp.4 : nil, moduleLen: sp.5,
-                glob: sp.8 >= 0 ? base + sp.6 : nil, globLen: sp.7, globKind: sp.8))
+                glob: sp.8 >= 0 ? base + sp.6 : nil, globLen: sp.7, globKind: sp.8,
+                pastedOnly: sigs[i].pastedOnly))
         }
     }
 
@@ -289,6 +298,7 @@ public final class FactExtractor {
     @inline(__always)
     private func check(_ i: Int, _ ev: RawLogEvent, _ emit: (LogFact) throws -> Void) rethrows {
         let h = hot[i]
+        if h.pastedOnly, ev.header.level != nil, ev.continuationLines == 0 { return }
         let msg = ev.messageBytes
         if let pre = h.prefix {
             guard msg.count >= h.prefixLen, memcmp(pre, msg.baseAddress!, h.prefixLen) == 0 else { return }

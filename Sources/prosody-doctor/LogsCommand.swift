@@ -54,7 +54,7 @@ struct LogsCommand: ParsableCommand {
     @Option(help: "Signature catalogue (default: the built-in rules/log-signatures.yml).")
     var signatures: String?
 
-    @Option(help: "Threads for --facts on large regular files (default: number of CPUs; 1 = sequential).")
+    @Option(help: "Threads for large regular files (default: number of CPUs; 1 = sequential).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
@@ -76,6 +76,7 @@ struct LogsCommand: ParsableCommand {
         options.reader.inferYearFromModificationTime = year == nil
         options.since = since.flatMap { LogTime.parse($0, endOfDay: false) }
         options.until = until.flatMap { LogTime.parse($0, endOfDay: true) }
+        options.threads = max(1, threads)
         let signatureSet = try signatures.map { try SignatureSet(yaml: try Self.signatureYAML(path: $0)) }
         let analysis = try LogInput.analyse(files, options: options, signatures: signatureSet)
         var context = AnalysisContext(configuration: nil)

@@ -21,18 +21,29 @@ public struct LogAnalysisOptions: Sendable {
     public var templates = true
     public var templateLimit = 5000
     public var sourceLimit = 2000
+    /// Threads for large regular files (segments read in parallel, results merged in file order).
+    public var threads = 1
     public init() {}
 }
 
 /// Runs `LogReader` and `FactExtractor` over files, stdin or text and folds the result into a
-/// bounded `LogAnalysis`.
+/// bounded `LogAnalysis`. Every event passes through `handle`, so it allocates nothing for events
+/// it has seen the like of: sources and templates are counted in byte-keyed tables and turned into
+/// strings once per distinct value.
 public final class LogAnalysisBuilder {
     public let options: LogAnalysisOptions
+    let signatures: SignatureSet
     private let extractor: FactExtractor
-    private var analysis = LogAnalysis()
-    private var templateIndex: [[UInt8]: Int] = [:]
-    private var otherTemplates = 0
-    private var sequence = 0
+    var analysis = LogAnalysis()
+    /// Masked template bytes → index in `analysis.templates`.
+    let templateTable = ByteKeyTable(capacity: 1024)
+    var otherTemplates = 0
+    var sequence = 0
+    let sourceCounts = SourceCounts()
+    private let templateBuffer: UnsafeMutablePointer<UInt8>
+    static let templateInputLimit = 300
+    var firstPacked = PackedLogTime.none
+    var lastPacked = PackedLogTime.none
 
     /// The built-in signatures (`rules/log-signatures.yml` embedded in the binary).
     public static func embeddedSignatures() throws -> SignatureSet {
@@ -54,13 +65,18 @@ public final class LogAnalysisBuilder {
 
     public init(options: LogAnalysisOptions = LogAnalysisOptions(), signatures: SignatureSet? = nil) throws {
         self.options = options
-        extractor = FactExtractor(signatures: try signatures ?? Self.sharedSignatures())
+        self.signatures = try signatures ?? Self.sharedSignatures()
+        extractor = FactExtractor(signatures: self.signatures)
         analysis.exampleLimit = options.exampleLimit
+        templateBuffer = .allocate(capacity: Self.templateInputLimit * LogTemplates.maxExpansion + 16)
     }
 
-    /// Reads a file, or standard input for "-".
+    deinit { templateBuffer.deallocate() }
+
+    /// Reads a file, or standard input for "-". Large regular files are read on `options.threads` threads.
     public func add(path: String) throws {
         let name = path == "-" ? "<stdin>" : path
+        if options.threads > 1, try addInParallel(path: path, name: name) { return }
         var state = FileState(name: name)
         let summary = try LogReader(options: options.reader).read(path: path) { ev in self.handle(ev, &state) }
         finish(state, summary)
@@ -80,6 +96,9 @@ public final class LogAnalysisBuilder {
 
     public func build() -> LogAnalysis {
         var result = analysis
+        sourceCounts.fold(into: &result, limit: options.sourceLimit)
+        result.firstTime = firstPacked.timestamp
+        result.lastTime = lastPacked.timestamp
         result.templates.sort { $0.count != $1.count ? $0.count > $1.count : $0.example.line < $1.example.line }
         if otherTemplates > 0, let any = result.templates.first {
             result.templates.append(LogTemplate(template: "(other templates)", count: otherTemplates, level: nil, example: any.example))
@@ -96,79 +115,85 @@ public final class LogAnalysisBuilder {
 
     // MARK: - per event
 
-    private struct FileState {
+    struct FileState {
         var name: String
         var events = 0
         var levels = [0, 0, 0, 0, 0]
-        var formats: [LogFormat: Int] = [:]
+        var formats = [Int](repeating: 0, count: LogFormat.allCases.count)
         var unparsed = 0
-        var lastTime: LogTimestamp?
+        /// The time of the last event that had one (events without a time take it).
+        var lastTime = PackedLogTime.none
         init(name: String) { self.name = name }
     }
 
-    private func finish(_ s: FileState, _ summary: LogReadSummary) {
+    func finish(_ s: FileState, _ summary: LogReadSummary) {
+        var formats: [LogFormat: Int] = [:]
+        for f in LogFormat.allCases where s.formats[f.ordinal] > 0 { formats[f] = s.formats[f.ordinal] }
         analysis.files.append(LogFileSummary(
             name: s.name, bytes: summary.bytes, lines: summary.lines, events: s.events,
-            continuationLines: summary.continuationLines, levelCounts: s.levels, formatCounts: s.formats,
+            continuationLines: summary.continuationLines, levelCounts: s.levels, formatCounts: formats,
             unparsedEvents: s.unparsed, issues: summary.issues.map(\.description)))
     }
 
-    private var sourceCache: [SourceKey: (folded: String, module: String?)] = [:]
-
-    private func handle(_ ev: RawLogEvent, _ s: inout FileState) {
-        var time = ev.time
-        if time == nil { time = s.lastTime } else { s.lastTime = time }
-        if let t = time {
-            if let since = options.since, LogTimestamp.earlier(t, since) { analysis.filteredOut += 1; return }
-            if let until = options.until, LogTimestamp.earlier(until, t) { analysis.filteredOut += 1; return }
+    func handle(_ ev: RawLogEvent, _ s: inout FileState) {
+        let packed = ev.packedTime
+        if packed.isNone {
+            if options.since != nil || options.until != nil, let t = s.lastTime.timestamp, !keep(t) { analysis.filteredOut += 1; return }
+        } else {
+            s.lastTime = packed
+            if options.since != nil || options.until != nil, let t = packed.timestamp, !keep(t) { analysis.filteredOut += 1; return }
+            noteTime(packed)
         }
         s.events += 1
         sequence += 1
-        s.levels[ev.level?.rawValue ?? 4] += 1
-        s.formats[ev.format, default: 0] += 1
-        if ev.format == .unparsed { s.unparsed += 1 }
-        if let t = ev.time {
-            if analysis.firstTime.map({ LogTimestamp.earlier(t, $0) }) ?? true { analysis.firstTime = t }
-            if analysis.lastTime.map({ LogTimestamp.earlier($0, t) }) ?? true { analysis.lastTime = t }
-        }
-        if let bytes = ev.sourceBytes {
-            // Sources repeat: parse each distinct one once (keyed by its bytes).
-            let entry: (folded: String, module: String?)
-            if let cached = sourceCache[SourceKey(bytes)] {
-                entry = cached
-            } else {
-                let sourceText = String(decoding: bytes, as: UTF8.self)
-                let src = LogSource(sourceText)
-                entry = (src.session.map { $0.kind.rawValue + "*" } ?? sourceText, src.module)
-                if sourceCache.count < 100_000 { sourceCache[SourceKey(bytes)] = entry }
-            }
-            let folded = entry.folded
-            if analysis.sources[folded] != nil || analysis.sources.count < options.sourceLimit {
-                analysis.sources[folded, default: 0] += 1
-            } else {
-                analysis.sources["(other)", default: 0] += 1
-            }
-            if let m = entry.module, analysis.modules[m] != nil || analysis.modules.count < options.sourceLimit {
-                analysis.modules[m, default: 0] += 1
-            }
-        }
-        if options.templates {
-            let msg = ev.messageBytes
-            let end = min(msg.firstIndex(of: 10) ?? msg.count, 300)
-            let templateBytes = LogTemplates.maskBytes(UnsafeRawBufferPointer(rebasing: msg[0..<end]))
-            if let i = templateIndex[templateBytes] {
-                analysis.templates[i].count += 1
-            } else if templateIndex.count < options.templateLimit {
-                templateIndex[templateBytes] = analysis.templates.count
-                let template = String(decoding: templateBytes, as: UTF8.self)
-                analysis.templates.append(LogTemplate(template: LogRedaction.redact(template), count: 1, level: ev.level,
-                                                      example: example(ev, file: s.name, message: String(decoding: UnsafeRawBufferPointer(rebasing: msg[0..<end]), as: UTF8.self))))
-            } else {
-                otherTemplates += 1
-            }
-        }
-        let fallback = time
+        s.levels[ev.levelIndex] += 1
+        let format = ev.format
+        s.formats[format.ordinal] += 1
+        if format == .unparsed { s.unparsed += 1 }
+        if let bytes = ev.sourceBytes { sourceCounts.count(bytes) }
+        if options.templates { countTemplate(ev, file: s.name) }
+        let fallback = s.lastTime
         extractor.extract(ev) { fact in self.record(fact, file: s.name, time: fallback) }
+    }
+
+    private func keep(_ t: LogTimestamp) -> Bool {
+        if let since = options.since, LogTimestamp.earlier(t, since) { return false }
+        if let until = options.until, LogTimestamp.earlier(until, t) { return false }
+        return true
+    }
+
+    /// First and last time of the input. Integer comparisons, except when one side has a year and the
+    /// other does not (mixed layouts), where the field comparison of `LogTimestamp` decides.
+    @inline(__always) func noteTime(_ t: PackedLogTime) {
+        if firstPacked.isNone { firstPacked = t; lastPacked = t; return }
+        if t.hasYear == firstPacked.hasYear {
+            if PackedLogTime.earlier(t, firstPacked) { firstPacked = t }
+        } else if LogTimestamp.earlier(t.timestamp!, firstPacked.timestamp!) { firstPacked = t }
+        if t.hasYear == lastPacked.hasYear {
+            if PackedLogTime.earlier(lastPacked, t) { lastPacked = t }
+        } else if LogTimestamp.earlier(lastPacked.timestamp!, t.timestamp!) { lastPacked = t }
+    }
+
+    @inline(__always) private func countTemplate(_ ev: RawLogEvent, file: String) {
+        let msg = ev.messageBytes
+        var end = min(msg.count, Self.templateInputLimit)
+        if ev.continuationLines > 0, let nl = memchr(msg.baseAddress!, 10, end) {
+            end = UnsafeRawPointer(nl) - msg.baseAddress!
+        }
+        var w = TemplateWriter(out: templateBuffer)
+        if end > 0 { LogTemplates.mask(msg.baseAddress!.assumingMemoryBound(to: UInt8.self), end, into: &w) }
+        let h = hashBytes(templateBuffer, w.count)
+        if let i = templateTable.find(templateBuffer, w.count, hash: h) {
+            analysis.templates[i].count += 1
+        } else if templateTable.count < options.templateLimit {
+            _ = templateTable.insert(templateBuffer, w.count, hash: h)
+            let template = String(decoding: UnsafeRawBufferPointer(start: templateBuffer, count: w.count), as: UTF8.self)
+            let message = String(decoding: UnsafeRawBufferPointer(rebasing: msg[0..<end]), as: UTF8.self)
+            analysis.templates.append(LogTemplate(template: LogRedaction.redact(template), count: 1, level: ev.level,
+                                                  example: example(ev, file: file, message: message)))
+        } else {
+            otherTemplates += 1
+        }
     }
 
     private func example(_ ev: RawLogEvent, file: String, message: String) -> LogExample {
@@ -176,9 +201,9 @@ public final class LogAnalysisBuilder {
                    message: LogRedaction.redact(message), order: sequence)
     }
 
-    private func record(_ fact: LogFact, file: String, time: LogTimestamp?) {
+    private func record(_ fact: LogFact, file: String, time: PackedLogTime) {
         var fact = fact
-        if fact.time == nil { fact.time = time }
+        if fact.time == nil { fact.time = time.timestamp }
         let ex = LogExample(file: file, line: fact.line, time: fact.time, level: fact.level, source: fact.source,
                             message: LogRedaction.redact(fact.message), order: sequence)
         add(fact.fact, key: Self.key(for: fact), fact: fact, example: ex)
@@ -220,6 +245,16 @@ public final class LogAnalysisBuilder {
 
     @inline(__always) private func update<T>(_ value: inout T, _ body: (inout T) -> Void) { body(&value) }
 
+    /// Without surrounding spaces and tabs (no Foundation: runs per fact).
+    static func trimmed(_ s: String) -> String {
+        let u = s.utf8
+        guard let first = u.first, let last = u.last, first == 32 || first == 9 || last == 32 || last == 9 else { return s }
+        let start = u.firstIndex { $0 != 32 && $0 != 9 } ?? u.endIndex
+        guard start != u.endIndex else { return "" }
+        let end = u.lastIndex { $0 != 32 && $0 != 9 }!
+        return String(s[start...end])
+    }
+
     static func bare(_ jid: String) -> String {
         jid.split(separator: "/", maxSplits: 1).first.map(String.init) ?? jid
     }
@@ -228,7 +263,7 @@ public final class LogAnalysisBuilder {
     static func key(for f: LogFact) -> String {
         let c = f.captures
         func first(_ names: String...) -> String {
-            for n in names { if let v = c[n]?.trimmingCharacters(in: .whitespaces), !v.isEmpty, v != "nil" { return v } }
+            for n in names { if let v = c[n].map(trimmed), !v.isEmpty, v != "nil" { return v } }
             return ""
         }
         switch f.fact {
@@ -262,90 +297,4 @@ public final class LogAnalysisBuilder {
         default: return ""
         }
     }
-}
-
-/// Secrets that Jitsi's debug lines print: JWT signatures and the app secret of the token verifier.
-public enum LogRedaction {
-    static let jwt = try! NSRegularExpression(pattern: #"(eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.)[A-Za-z0-9_-]+"#)
-    static let secret = try! NSRegularExpression(pattern: #"(app_secret:? ?)\S+"#)
-
-    /// Cited lines keep the token's header and payload (useful to diagnose) but not its signature.
-    public static func redact(_ text: String) -> String {
-        guard text.contains("eyJ") || text.contains("app_secret") else { return text }
-        var out = text
-        let r1 = NSRange(out.startIndex..., in: out)
-        out = jwt.stringByReplacingMatches(in: out, range: r1, withTemplate: "$1<signature redacted>")
-        let r2 = NSRange(out.startIndex..., in: out)
-        out = secret.stringByReplacingMatches(in: out, range: r2, withTemplate: "$1<redacted>")
-        return out
-    }
-}
-
-/// lnav-style message templates: variable parts masked.
-public enum LogTemplates {
-    static let ellipsis: [UInt8] = Array("…".utf8)
-    static let jid: [UInt8] = Array("<jid>".utf8)
-    static let star: [UInt8] = Array("<*>".utf8)
-
-    public static func mask(_ s: String) -> String {
-        var copy = s
-        return copy.withUTF8 { mask(UnsafeRawBufferPointer($0)) }
-    }
-
-    /// Quoted strings become `'…'`, words with a digit `<*>`, JIDs/emails `<jid>`; the rest is kept.
-    public static func mask(_ b: UnsafeRawBufferPointer) -> String {
-        String(decoding: maskBytes(b), as: UTF8.self)
-    }
-
-    /// The template as bytes: the per-event path hashes these, not a String.
-    static func maskBytes(_ b: UnsafeRawBufferPointer) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(b.count)
-        var i = 0
-        let n = b.count
-        func isDelim(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 44 || c == 59 || c == 40 || c == 41 || c == 91 || c == 93 || c == 60 || c == 62 }
-        while i < n {
-            let c = b[i]
-            if (c == 39 || c == 34), i == 0 || { let p = b[i - 1]; return p == 32 || p == 61 || p == 40 || p == 58 || p == 91 }() {
-                var j = i + 1
-                while j < n, b[j] != c { j += 1 }
-                if j < n {
-                    out.append(c); out.append(contentsOf: Self.ellipsis); out.append(c)
-                    i = j + 1
-                    continue
-                }
-            }
-            if isDelim(c) { out.append(c); i += 1; continue }
-            var j = i
-            var digit = false, at = false, eq = -1
-            while j < n, !isDelim(b[j]) {
-                if b[j] >= 48 && b[j] <= 57 { digit = true }
-                if b[j] == 64 { at = true }
-                if b[j] == 61, eq < 0 { eq = j }
-                if (b[j] == 39 || b[j] == 34) && j > i && b[j - 1] == 61 { break }
-                j += 1
-            }
-            if eq >= 0 && j > eq + 1 && (digit || at) {
-                // key=value: keep the key
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[i...eq]))
-                out.append(contentsOf: at ? Self.jid : Self.star)
-            } else if at {
-                out.append(contentsOf: Self.jid)
-            } else if digit {
-                // keep a trailing colon or period
-                out.append(contentsOf: Self.star)
-                if j > i, b[j - 1] == 58 || b[j - 1] == 46 { out.append(b[j - 1]) }
-            } else {
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[i..<j]))
-            }
-            i = max(j, i + 1)
-        }
-        return out
-    }
-}
-
-/// A log source column's bytes as a dictionary key (no String decoding per event).
-struct SourceKey: Hashable {
-    let bytes: [UInt8]
-    init(_ buffer: UnsafeRawBufferPointer) { bytes = Array(buffer) }
 }

@@ -1,0 +1,75 @@
+import Foundation
+import ProsodyLog
+
+/// Events per source column, counted on the column's bytes and turned into `LogAnalysis.sources` and
+/// `modules` once at the end. Session sources (`c2s55d0c4f0`, one per connection: hundreds of
+/// thousands in a day's log) are folded to their kind (`c2s*`) before counting.
+final class SourceCounts {
+    private let table = ByteKeyTable(capacity: 256)
+    private var counts: [Int] = []
+    private static let foldedSessionKeys: [[UInt8]] = SessionKind.allCases.map { Array(($0.rawValue + "*").utf8) }
+
+    @inline(__always) func count(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        let n = bytes.count
+        if n >= 4, memchr(base, 58, n) == nil, !(base.load(as: UInt32.self) == 0x5F64_6F6D),  // ':' and "mod_"
+           let (kind, _) = LogSource.sessionPrefix(bytes) {
+            Self.foldedSessionKeys[kind.ordinal].withUnsafeBytes { add($0.baseAddress!, $0.count, 1) }
+        } else {
+            add(base, n, 1)
+        }
+    }
+
+    @inline(__always) private func add(_ p: UnsafeRawPointer, _ n: Int, _ k: Int) {
+        let h = hashBytes(p, n)
+        if let i = table.find(p, n, hash: h) {
+            counts[i] += k
+        } else {
+            _ = table.insert(p, n, hash: h)
+            counts.append(k)
+        }
+    }
+
+    /// Adds the counts of a later part of the same input.
+    func absorb(_ other: SourceCounts) {
+        for i in 0..<other.table.count {
+            let key = other.table.key(i)
+            add(key.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, key.count, other.counts[i])
+        }
+    }
+
+    /// Folded sources and modules, in order of first appearance, with at most `limit` distinct names each.
+    func fold(into analysis: inout LogAnalysis, limit: Int) {
+        for i in 0..<table.count {
+            let src = LogSource(String(decoding: table.key(i), as: UTF8.self))
+            let folded = src.session.map { $0.kind.rawValue + "*" } ?? src.raw
+            let n = counts[i]
+            if analysis.sources[folded] != nil || analysis.sources.count < limit {
+                analysis.sources[folded, default: 0] += n
+            } else {
+                analysis.sources["(other)", default: 0] += n
+            }
+            if let m = src.module, analysis.modules[m] != nil || analysis.modules.count < limit {
+                analysis.modules[m, default: 0] += n
+            }
+        }
+    }
+}
+
+extension SessionKind {
+    var ordinal: Int {
+        switch self {
+        case .c2s: 0
+        case .s2sin: 1
+        case .s2sout: 2
+        case .component: 3
+        case .bosh: 4
+        case .admin: 5
+        case .connection: 6
+        case .server: 7
+        case .fdwatch: 8
+        case .runner: 9
+        case .dnsQuery: 10
+        }
+    }
+}
