@@ -242,13 +242,19 @@ public struct LogSource: Sendable, Hashable, Codable, CustomStringConvertible {
         case UInt8(ascii: "u"), UInt8(ascii: "f"), UInt8(ascii: "r"): break
         default: return nil
         }
-        let b64Kinds: [(StaticString, SessionKind)] = [("unbound.query", .dnsQuery), ("fdwatch", .fdwatch),
-                                                       ("runner", .runner), ("conn", .connection), ("serv", .server)]
-        for (p, k) in b64Kinds where has(p) {
-            let n = p.utf8CodeUnitCount
-            // Ids are 12 base64url characters; require a digit or capital so words like "connection" don't count.
-            guard rest(n, min: 8, isB64) else { continue }
-            for i in n..<b.count where (b[i] >= 48 && b[i] <= 57) || (b[i] >= 65 && b[i] <= 90) { return (k, n) }
+        // Ids are 12 base64url characters; require a digit or capital so words like "connection" don't count.
+        func b64(_ n: Int, _ kind: SessionKind) -> (SessionKind, Int)? {
+            guard rest(n, min: 8, isB64) else { return nil }
+            for i in n..<b.count where (b[i] >= 48 && b[i] <= 57) || (b[i] >= 65 && b[i] <= 90) { return (kind, n) }
+            return nil
+        }
+        switch b[0] {
+        case UInt8(ascii: "u"): if has("unbound.query") { return b64(13, .dnsQuery) }
+        case UInt8(ascii: "f"): if has("fdwatch") { return b64(7, .fdwatch) }
+        case UInt8(ascii: "r"): if has("runner") { return b64(6, .runner) }
+        case UInt8(ascii: "c"): if has("conn") { return b64(4, .connection) }
+        case UInt8(ascii: "s"): if has("serv") { return b64(4, .server) }
+        default: break
         }
         return nil
     }

@@ -263,6 +263,16 @@ final class SignatureTests: XCTestCase {
         }
     }
 
+    /// `scope: pasted` signatures look at console output and prose, never at a log record's message.
+    func testPastedScopeSkipsLogRecords() {
+        XCTAssertEqual(facts("Prosody 0.12.4\n").map(\.signatureID), ["SIG-prosody-version-pasted"])
+        XCTAssertEqual(facts("Nov 29 09:12:56 general\tinfo\tProsody 0.12.4\n").filter { $0.signatureID == "SIG-prosody-version-pasted" }.count, 0)
+        // Prose attached to a record as continuation lines is still read.
+        let pasted = "Nov 29 09:12:56 general\tinfo\tHello\nmy version:\nProsody 0.12.4\n"
+        XCTAssertEqual(facts(pasted).filter { $0.signatureID == "SIG-prosody-version-pasted" }.count, 1)
+        XCTAssertThrowsError(try SignatureSet(yaml: "- id: SIG-x\n  fact: x\n  scope: everywhere\n  pattern: 'x'\n"))
+    }
+
     func testFactCarriesEventReference() throws {
         let text = "Nov 29 09:12:56 startup\tinfo\tHello\nNov 29 10:02:11 conference.meet.example.com:token_verification\tdebug\tSession token: nil, session room: nil\n"
         let f = try XCTUnwrap(facts(text).first)

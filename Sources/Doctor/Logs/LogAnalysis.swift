@@ -160,14 +160,17 @@ extension SourceFiles {
                 where !l.isEmpty { existing[i + 1] = String(l) }
             }
             existing.merge(lines) { a, _ in a }
-            let last = existing.keys.max() ?? 0
-            var out = ""
-            out.reserveCapacity(last + existing.values.reduce(0) { $0 + $1.utf8.count })
-            for n in 1...max(last, 1) {
-                if let l = existing[n] { out += l.replacingOccurrences(of: "\n", with: " ") }
-                out += "\n"
+            // Only the cited lines hold text; the lines between them are empty (a log may have millions).
+            var out: [UInt8] = []
+            var at = 1
+            for n in existing.keys.sorted() {
+                out.append(contentsOf: repeatElement(10, count: n - at))
+                out.append(contentsOf: existing[n]!.utf8.map { $0 == 10 ? 32 : $0 })
+                out.append(10)
+                at = n + 1
             }
-            texts[file] = Array(out.utf8)
+            if out.isEmpty { out = [10] }
+            texts[file] = out
         }
     }
 }

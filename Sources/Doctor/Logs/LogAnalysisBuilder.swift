@@ -23,6 +23,9 @@ public struct LogAnalysisOptions: Sendable {
     public var sourceLimit = 2000
     /// Threads for large regular files (segments read in parallel, results merged in file order).
     public var threads = 1
+    /// Files smaller than this are read on one thread; bigger ones in segments of about `segmentSize`.
+    public var parallelMinimumSize = 16 << 20
+    public var segmentSize = 8 << 20
     public init() {}
 }
 

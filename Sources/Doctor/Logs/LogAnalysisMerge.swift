@@ -18,7 +18,8 @@ extension LogAnalysisBuilder {
         let reader = LogReader(options: options.reader)
         var state = FileState(name: name)
         let summary = try reader.forEachSegment(
-            path: path, threads: options.threads, minimumParallelSize: 16 << 20, segmentSize: 8 << 20,
+            path: path, threads: options.threads, minimumParallelSize: options.parallelMinimumSize,
+            segmentSize: options.segmentSize,
             work: { read -> (LogAnalysisBuilder, FileState)? in
                 guard let part = try? LogAnalysisBuilder(options: partOptions, signatures: signatures) else { return nil }
                 var partState = FileState(name: name)
@@ -77,6 +78,15 @@ extension LogAnalysisBuilder {
         for (name, groups) in part.analysis.groups {
             // In order of first occurrence, as a single pass would have met them (the key limit depends on it).
             let ordered = groups.values.sorted { ($0.firstExample?.order ?? 0) < ($1.firstExample?.order ?? 0) }
+            // Several groups of the part may land in "(other)": their examples are taken in event order.
+            var otherExamples: [LogExample] = []
+            defer {
+                if !otherExamples.isEmpty, var other = analysis.groups[name]?["(other)"] {
+                    otherExamples.sort { $0.order < $1.order }
+                    for e in otherExamples where other.examples.count < options.exampleLimit { other.examples.append(e) }
+                    analysis.groups[name]!["(other)"] = other
+                }
+            }
             for g in ordered {
                 var key = g.key
                 if analysis.groups[name]?[key] == nil, (analysis.groups[name]?.count ?? 0) >= options.keyLimit { key = "(other)" }
@@ -87,12 +97,17 @@ extension LogAnalysisBuilder {
                     existing.signatureIDs.formUnion(g.signatureIDs)
                     if let t = g.firstTime, existing.firstTime.map({ LogTimestamp.earlier(t, $0) }) ?? true { existing.firstTime = t }
                     if let t = g.lastTime, existing.lastTime.map({ LogTimestamp.earlier($0, t) }) ?? true { existing.lastTime = t }
-                    for e in g.examples where existing.examples.count < limit { existing.examples.append(shifted(e)) }
+                    if key == "(other)" {
+                        otherExamples += g.examples.map(shifted)
+                    } else {
+                        for e in g.examples where existing.examples.count < limit { existing.examples.append(shifted(e)) }
+                    }
                     analysis.groups[name]![key] = existing
                 } else {
                     var copy = g
                     copy.key = key
-                    copy.examples = g.examples.map(shifted)
+                    copy.examples = key == "(other)" ? [] : g.examples.map(shifted)
+                    if key == "(other)" { otherExamples += g.examples.map(shifted) }
                     analysis.groups[name, default: [:]][key] = copy
                 }
             }

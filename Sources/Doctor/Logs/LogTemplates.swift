@@ -74,22 +74,24 @@ public enum LogTemplates {
     static func step(_ b: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ w: inout TemplateWriter) -> Int {
         let c = b[i]
         if c == 39 || c == 34, i == 0 || { let p = b[i - 1]; return p == 32 || p == 61 || p == 40 || p == 58 || p == 91 }() {
-            var j = i + 1
-            while j < n, b[j] != c { j += 1 }
-            if j < n {
+            if i + 1 < n, let q = memchr(b + i + 1, Int32(c), n - i - 1) {
                 w.append(c); w.append(ellipsisBytes); w.append(c)
-                return j + 1
+                return UnsafeRawPointer(q) - UnsafeRawPointer(b) + 1
             }
         }
         if isDelimiter(c) { w.append(c); return i + 1 }
         var j = i
         var digit = false, at = false, eq = -1
-        while j < n, !isDelimiter(b[j]) {
-            let d = b[j]
-            if d &- 48 < 10 { digit = true }
-            if d == 64 { at = true }
-            if d == 61, eq < 0 { eq = j }
-            if (d == 39 || d == 34) && j > i && b[j - 1] == 61 { break }
+        let classes = templateByteClasses
+        while j < n {
+            let k = classes[Int(b[j])]
+            if k != 0 {
+                if k == ByteClass.delimiter { break }
+                if k == ByteClass.digit { digit = true }
+                else if k == ByteClass.at { at = true }
+                else if k == ByteClass.equals { if eq < 0 { eq = j } }
+                else if j > i && b[j - 1] == 61 { break }  // a quote right after `=`
+            }
             j += 1
         }
         if eq >= 0 && j > eq + 1 && (digit || at) {
@@ -134,3 +136,21 @@ struct TemplateWriter {
         append(s.utf8Start, s.utf8CodeUnitCount)
     }
 }
+
+/// What a byte means to the template masking, looked up once per byte.
+enum ByteClass {
+    static let plain: UInt8 = 0, delimiter: UInt8 = 1, digit: UInt8 = 2, at: UInt8 = 3, equals: UInt8 = 4, quote: UInt8 = 5
+}
+
+nonisolated(unsafe) let templateByteClasses: UnsafePointer<UInt8> = {  // written once, then only read
+    let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    table.initialize(repeating: ByteClass.plain, count: 256)
+    for c in [32, 9, 44, 59, 40, 41, 91, 93, 60, 62] { table[c] = ByteClass.delimiter }
+    for c in 48...57 { table[c] = ByteClass.digit }
+    table[64] = ByteClass.at
+    table[61] = ByteClass.equals
+    table[39] = ByteClass.quote
+    table[34] = ByteClass.quote
+    return UnsafePointer(table)
+}()
+

@@ -7,14 +7,30 @@ import ProsodyLog
 final class SourceCounts {
     private let table = ByteKeyTable(capacity: 256)
     private var counts: [Int] = []
-    private static let foldedSessionKeys: [[UInt8]] = SessionKind.allCases.map { Array(($0.rawValue + "*").utf8) }
+    /// `c2s*`, `s2sin*`…, by `SessionKind.ordinal`, in one block (no reference counting per event).
+    private let foldedKeys: UnsafeMutablePointer<UInt8>
+    private let foldedKeySpans: [(start: Int, count: Int)]
+
+    init() {
+        let keys = SessionKind.allCases.sorted { $0.ordinal < $1.ordinal }.map { Array(($0.rawValue + "*").utf8) }
+        let all = keys.flatMap { $0 }
+        foldedKeys = .allocate(capacity: all.count)
+        foldedKeys.initialize(from: all, count: all.count)
+        var spans: [(Int, Int)] = []
+        var at = 0
+        for k in keys { spans.append((at, k.count)); at += k.count }
+        foldedKeySpans = spans
+    }
+
+    deinit { foldedKeys.deallocate() }
 
     @inline(__always) func count(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress else { return }
         let n = bytes.count
         if n >= 4, memchr(base, 58, n) == nil, !(base.load(as: UInt32.self) == 0x5F64_6F6D),  // ':' and "mod_"
            let (kind, _) = LogSource.sessionPrefix(bytes) {
-            Self.foldedSessionKeys[kind.ordinal].withUnsafeBytes { add($0.baseAddress!, $0.count, 1) }
+            let span = foldedKeySpans[kind.ordinal]
+            add(foldedKeys + span.start, span.count, 1)
         } else {
             add(base, n, 1)
         }
