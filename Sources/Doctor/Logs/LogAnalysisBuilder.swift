@@ -40,6 +40,7 @@ public final class LogAnalysisBuilder {
     var analysis = LogAnalysis()
     /// Masked template bytes → index in `analysis.templates`.
     let templateTable = ByteKeyTable(capacity: 1024)
+    private let templateMemo = HashMemo(bits: 14)
     var otherTemplates = 0
     var sequence = 0
     let sourceCounts = SourceCounts()
@@ -183,19 +184,28 @@ public final class LogAnalysisBuilder {
         if ev.continuationLines > 0, let nl = memchr(msg.baseAddress!, 10, end) {
             end = UnsafeRawPointer(nl) - msg.baseAddress!
         }
+        // The same message text (a third of a debug log repeats a recent line) has the same template.
+        let rawHash = hashBytes(msg.baseAddress!, end)
+        if let known = templateMemo.get(hash: rawHash, length: end) {
+            if known >= 0 { analysis.templates[Int(known)].count += 1 } else { otherTemplates += 1 }
+            return
+        }
         var w = TemplateWriter(out: templateBuffer)
         if end > 0 { LogTemplates.mask(msg.baseAddress!.assumingMemoryBound(to: UInt8.self), end, into: &w) }
         let h = hashBytes(templateBuffer, w.count)
         if let i = templateTable.find(templateBuffer, w.count, hash: h) {
             analysis.templates[i].count += 1
+            templateMemo.set(hash: rawHash, length: end, value: Int32(i))
         } else if templateTable.count < options.templateLimit {
-            _ = templateTable.insert(templateBuffer, w.count, hash: h)
+            let i = templateTable.insert(templateBuffer, w.count, hash: h)
+            templateMemo.set(hash: rawHash, length: end, value: Int32(i))
             let template = String(decoding: UnsafeRawBufferPointer(start: templateBuffer, count: w.count), as: UTF8.self)
             let message = String(decoding: UnsafeRawBufferPointer(rebasing: msg[0..<end]), as: UTF8.self)
             analysis.templates.append(LogTemplate(template: LogRedaction.redact(template), count: 1, level: ev.level,
                                                   example: example(ev, file: file, message: message)))
         } else {
             otherTemplates += 1
+            templateMemo.set(hash: rawHash, length: end, value: -1)
         }
     }
 

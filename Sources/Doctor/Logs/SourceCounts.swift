@@ -24,26 +24,37 @@ final class SourceCounts {
 
     deinit { foldedKeys.deallocate() }
 
+    /// Recent source columns → their entry (a session's lines come close together).
+    private let memo = HashMemo(bits: 12)
+
     @inline(__always) func count(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress else { return }
         let n = bytes.count
-        if n >= 4, memchr(base, 58, n) == nil, !(base.load(as: UInt32.self) == 0x5F64_6F6D),  // ':' and "mod_"
+        let rawHash = hashBytes(base, n)
+        if let i = memo.get(hash: rawHash, length: n) {
+            counts[Int(i)] += 1
+            return
+        }
+        let i: Int
+        if n >= 4, memchr(base, 58, n) == nil, !(base.loadUnaligned(as: UInt32.self) == 0x5F64_6F6D),  // ':' and "mod_"
            let (kind, _) = LogSource.sessionPrefix(bytes) {
             let span = foldedKeySpans[kind.ordinal]
-            add(foldedKeys + span.start, span.count, 1)
+            i = add(foldedKeys + span.start, span.count, 1)
         } else {
-            add(base, n, 1)
+            i = add(base, n, 1, hash: rawHash)
         }
+        memo.set(hash: rawHash, length: n, value: Int32(i))
     }
 
-    @inline(__always) private func add(_ p: UnsafeRawPointer, _ n: Int, _ k: Int) {
-        let h = hashBytes(p, n)
+    @discardableResult @inline(__always)
+    private func add(_ p: UnsafeRawPointer, _ n: Int, _ k: Int, hash: UInt64? = nil) -> Int {
+        let h = hash ?? hashBytes(p, n)
         if let i = table.find(p, n, hash: h) {
             counts[i] += k
-        } else {
-            _ = table.insert(p, n, hash: h)
-            counts.append(k)
+            return i
         }
+        counts.append(k)
+        return table.insert(p, n, hash: h)
     }
 
     /// Adds the counts of a later part of the same input.
