@@ -57,7 +57,10 @@ public enum InstallationDiagnosis {
             logSources.append((nil, journal, "journalctl -u prosody"))
         }
         if !logSources.isEmpty {
-            let builder = try LogAnalysisBuilder()
+            var options = LogAnalysisOptions()
+            options.summary = false  // the diagnosis shows findings, not the log summary
+            options.threads = ProcessInfo.processInfo.activeProcessorCount
+            let builder = try LogAnalysisBuilder(options: options)
             for source in logSources {
                 if let path = source.path {
                     do { try builder.add(path: path) } catch { notes.append("Could not read \(path): \(error)") }

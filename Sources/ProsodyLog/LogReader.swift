@@ -21,7 +21,7 @@ public struct LogReaderOptions: Sendable {
     /// Continuation text kept per event.
     public var maxEventLength = 256 * 1024
     /// Read size (files, pipes and gzip output): small enough to stay in the CPU cache.
-    public var chunkSize = 1 << 19
+    public var chunkSize = 1 << 17
 
     public init(format: LogFormat = .auto, year: Int? = nil) {
         self.format = format
@@ -49,7 +49,9 @@ public struct RawLogEvent {
         return t
     }
     public let flags: LogEventFlags
-    let header: HeaderParse
+    /// The header lives in the reader (no copy of it per event).
+    let headerPointer: UnsafePointer<HeaderParse>
+    @inline(__always) var header: HeaderParse { unsafeAddress { headerPointer } }
 
     /// `time` as integers, for code that looks at every event (no optionals, nothing to allocate).
     @inline(__always) public var packedTime: PackedLogTime {
@@ -222,7 +224,12 @@ struct Assembler {
     var checkBinary = true
 
     var pending = false
-    var pHeader = HeaderParse()
+    /// The pending record's header, where events point to it.
+    let headerSlot: UnsafeMutablePointer<HeaderParse>
+    var pHeader: HeaderParse {
+        @inline(__always) get { headerSlot.pointee }
+        @inline(__always) nonmutating set { headerSlot.pointee = newValue }
+    }
     var pLine: UnsafePointer<UInt8>? = nil
     var pLineLen = 0
     var pFirst = 0, pLast = 0, pStart = 0, pEnd = 0, pConts = 0
@@ -241,9 +248,15 @@ struct Assembler {
         years = YearResolver(fixed: options.year,
                              reference: options.year == nil ? reference.map { (year: $0.0, month: $0.1, day: $0.2) } : nil)
         headerStore = .allocate(capacity: options.maxLineLength + 16)
+        headerSlot = .allocate(capacity: 1)
+        headerSlot.initialize(to: HeaderParse())
     }
 
-    func release() { headerStore.deallocate() }
+    func release() {
+        headerStore.deallocate()
+        headerSlot.deinitialize(count: 1)
+        headerSlot.deallocate()
+    }
 
     mutating func end() throws -> LogReadSummary {
         try flushPending()
@@ -471,7 +484,7 @@ struct Assembler {
         if cont.isEmpty {
             let ev = RawLogEvent(lineBytes: lineBuf, messageBytes: UnsafeRawBufferPointer(start: lp + ms, count: me - ms),
                                  firstLine: pFirst, lastLine: pLast, byteRange: pStart..<pEnd,
-                                 continuationLines: pConts, resolvedYear: year, flags: pFlags, header: pHeader)
+                                 continuationLines: pConts, resolvedYear: year, flags: pFlags, headerPointer: UnsafePointer(headerSlot))
             try handler(ev)
         } else {
             scratch.removeAll(keepingCapacity: true)
@@ -481,7 +494,7 @@ struct Assembler {
             let ev = scratch.withUnsafeBytes { msg in
                 RawLogEvent(lineBytes: lineBuf, messageBytes: msg,
                             firstLine: pFirst, lastLine: pLast, byteRange: pStart..<pEnd,
-                            continuationLines: pConts, resolvedYear: year, flags: pFlags, header: pHeader)
+                            continuationLines: pConts, resolvedYear: year, flags: pFlags, headerPointer: UnsafePointer(headerSlot))
             }
             // scratch is not touched until the handler returns.
             try handler(ev)

@@ -143,6 +143,8 @@ public struct LogFact: Sendable, Hashable, Codable {
 public final class FactExtractor {
     public let set: SignatureSet
     private let sigs: [LogSignature]
+    /// The patterns alone: a whole signature is copied only for a match.
+    private let patterns: [PCRE2Pattern]
 
     private static let bucketBits = 12
     private static let bucketCount = 1 << bucketBits
@@ -178,6 +180,7 @@ public final class FactExtractor {
     public init(signatures: SignatureSet) {
         set = signatures
         sigs = signatures.signatures
+        patterns = sigs.map(\.pattern)
         var allStarts: [Int32] = []
         var allItems: [Int32] = []
         var allOthers: [Int32] = []
@@ -285,27 +288,29 @@ public final class FactExtractor {
             if event.source != nil { h.sourceStart = 0; h.sourceEnd = event.source!.raw.utf8.count }
             h.messageStart = msgStart; h.messageEnd = firstNL
             h.time = event.time
-            let ev = RawLogEvent(lineBytes: UnsafeRawBufferPointer(rebasing: raw[0..<firstNL]),
-                                 messageBytes: UnsafeRawBufferPointer(rebasing: raw[msgStart...]),
-                                 firstLine: event.lines.lowerBound, lastLine: event.lines.upperBound,
-                                 byteRange: event.byteRange, continuationLines: 0, resolvedYear: 0,
-                                 flags: event.flags, header: h)
-            extract(ev) { out.append($0) }
+            withUnsafePointer(to: h) { header in
+                let ev = RawLogEvent(lineBytes: UnsafeRawBufferPointer(rebasing: raw[0..<firstNL]),
+                                     messageBytes: UnsafeRawBufferPointer(rebasing: raw[msgStart...]),
+                                     firstLine: event.lines.lowerBound, lastLine: event.lines.upperBound,
+                                     byteRange: event.byteRange, continuationLines: 0, resolvedYear: 0,
+                                     flags: event.flags, headerPointer: header)
+                extract(ev) { out.append($0) }
+            }
         }
         return out
     }
 
     @inline(__always)
     private func check(_ i: Int, _ ev: RawLogEvent, _ emit: (LogFact) throws -> Void) rethrows {
-        let h = hot[i]
-        if h.pastedOnly, ev.header.level != nil, ev.continuationLines == 0 { return }
+        let h = hot + i
+        if h.pointee.pastedOnly, ev.header.level != nil, ev.continuationLines == 0 { return }
         let msg = ev.messageBytes
-        if let pre = h.prefix {
-            guard msg.count >= h.prefixLen, memcmp(pre, msg.baseAddress!, h.prefixLen) == 0 else { return }
+        if let pre = h.pointee.prefix {
+            guard msg.count >= h.pointee.prefixLen, memcmp(pre, msg.baseAddress!, h.pointee.prefixLen) == 0 else { return }
         }
-        if let mod = h.module, let src = ev.sourceBytes {
+        if let mod = h.pointee.module, let src = ev.sourceBytes {
             // `host:module` or `mod_module`: compare the tail, O(1).
-            let n = h.moduleLen, c = src.count
+            let n = h.pointee.moduleLen, c = src.count
             if c == n {
                 // A pasted source column that lost its `host:` part.
                 guard memcmp(mod, src.baseAddress!, n) == 0 else { return }
@@ -315,10 +320,10 @@ public final class FactExtractor {
                 guard before == 58 || (c == n + 4 && before == 95 && src[0] == 109 && src[1] == 111 && src[2] == 100) else { return }
             }
         }
-        if let g = h.glob, let src = ev.sourceBytes {
-            let n = h.globLen
+        if let g = h.pointee.glob, let src = ev.sourceBytes {
+            let n = h.pointee.globLen
             let ok: Bool
-            switch h.globKind {
+            switch h.pointee.globKind {
             case 0: ok = src.count == n && memcmp(g, src.baseAddress!, n) == 0
             case 1: ok = src.count >= n && memcmp(g, src.baseAddress!, n) == 0
             case 2: ok = src.count >= n && memcmp(g, src.baseAddress! + (src.count - n), n) == 0
@@ -326,12 +331,12 @@ public final class FactExtractor {
             }
             guard ok else { return }
         }
-        if let pf = h.prefilter {
-            guard msg.count >= h.prefilterLen, c_memmem(msg.baseAddress!, msg.count, pf, h.prefilterLen) != nil else { return }
+        if let pf = h.pointee.prefilter {
+            guard msg.count >= h.pointee.prefilterLen, c_memmem(msg.baseAddress!, msg.count, pf, h.pointee.prefilterLen) != nil else { return }
         }
-        let s = sigs[i]
         regexRuns += 1
-        guard let m = s.pattern.firstMatch(in: msg) else { return }
+        guard let m = patterns[i].firstMatch(in: msg) else { return }
+        let s = sigs[i]
         var captures = m.namedGroups
         for (k, v) in s.set where captures[k] == nil { captures[k] = v }
         // The physical line of the match: an event with continuation lines (a traceback, or

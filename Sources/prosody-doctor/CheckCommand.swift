@@ -52,7 +52,10 @@ struct CheckCommand: ParsableCommand {
         var findings: [Finding] = []
         var sources = SourceFiles()
         var files: [String] = []
-        let logAnalysis = try logs.isEmpty ? nil : LogInput.analyse(logs)
+        var logOptions = LogAnalysisOptions()
+        logOptions.summary = false  // findings only: `check` prints no log summary
+        logOptions.threads = ProcessInfo.processInfo.activeProcessorCount
+        let logAnalysis = try logs.isEmpty ? nil : LogInput.analyse(logs, options: logOptions)
         if let logAnalysis { sources.addLogLines(logAnalysis.allExamples); files += logAnalysis.files.map(\.name) }
         for (index, path) in paths.enumerated() {
             let loaded = try InputLoading.loadConfig(path, stdinFilename: stdinFilename, release: release)

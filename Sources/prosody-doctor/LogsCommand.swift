@@ -45,7 +45,7 @@ struct LogsCommand: ParsableCommand {
     @Option(help: "Templates shown in the text summary.")
     var top: Int = 15
 
-    @Flag(help: "Findings only, no summary.")
+    @Flag(help: "Findings only, no summary (faster: no template clustering).")
     var noSummary = false
 
     @Option(help: "Year of the first event when timestamps have none (default: from the file's mtime).")
@@ -77,6 +77,7 @@ struct LogsCommand: ParsableCommand {
         options.since = since.flatMap { LogTime.parse($0, endOfDay: false) }
         options.until = until.flatMap { LogTime.parse($0, endOfDay: true) }
         options.threads = max(1, threads)
+        options.summary = !noSummary
         let signatureSet = try signatures.map { try SignatureSet(yaml: try Self.signatureYAML(path: $0)) }
         let analysis = try LogInput.analyse(files, options: options, signatures: signatureSet)
         var context = AnalysisContext(configuration: nil)

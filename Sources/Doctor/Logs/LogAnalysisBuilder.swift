@@ -17,8 +17,9 @@ public struct LogAnalysisOptions: Sendable {
     public var exampleLimit = 5
     /// Distinct keys kept per fact before further keys are folded into "(other)".
     public var keyLimit = 200
-    /// Cluster message templates for the summary (costs a little per event).
-    public var templates = true
+    /// Count sources, modules and message templates for the summary of `logs`. Findings do not need
+    /// them, and templates are the most expensive part of reading a big log.
+    public var summary = true
     public var templateLimit = 5000
     public var sourceLimit = 2000
     /// Threads for large regular files (segments read in parallel, results merged in file order).
@@ -154,8 +155,10 @@ public final class LogAnalysisBuilder {
         let format = ev.format
         s.formats[format.ordinal] += 1
         if format == .unparsed { s.unparsed += 1 }
-        if let bytes = ev.sourceBytes { sourceCounts.count(bytes) }
-        if options.templates { countTemplate(ev, file: s.name) }
+        if options.summary {
+            if let bytes = ev.sourceBytes { sourceCounts.count(bytes) }
+            countTemplate(ev, file: s.name)
+        }
         let fallback = s.lastTime
         extractor.extract(ev) { fact in self.record(fact, file: s.name, time: fallback) }
     }
@@ -169,6 +172,8 @@ public final class LogAnalysisBuilder {
     /// First and last time of the input. Integer comparisons, except when one side has a year and the
     /// other does not (mixed layouts), where the field comparison of `LogTimestamp` decides.
     @inline(__always) func noteTime(_ t: PackedLogTime) {
+        // Most events share the second of the one before: nothing to compare.
+        if t.fields == lastPacked.fields, t.nanosecond == lastPacked.nanosecond { return }
         if firstPacked.isNone { firstPacked = t; lastPacked = t; return }
         if t.hasYear == firstPacked.hasYear {
             if PackedLogTime.earlier(t, firstPacked) { firstPacked = t }
