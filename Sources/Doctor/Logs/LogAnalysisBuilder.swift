@@ -123,8 +123,8 @@ public final class LogAnalysisBuilder {
     struct FileState {
         var name: String
         var events = 0
-        var levels = [0, 0, 0, 0, 0]
-        var formats = [Int](repeating: 0, count: LogFormat.allCases.count)
+        var levels = SmallCounts()
+        var formats = SmallCounts()
         var unparsed = 0
         /// The time of the last event that had one (events without a time take it).
         var lastTime = PackedLogTime.none
@@ -136,7 +136,7 @@ public final class LogAnalysisBuilder {
         for f in LogFormat.allCases where s.formats[f.ordinal] > 0 { formats[f] = s.formats[f.ordinal] }
         analysis.files.append(LogFileSummary(
             name: s.name, bytes: summary.bytes, lines: summary.lines, events: s.events,
-            continuationLines: summary.continuationLines, levelCounts: s.levels, formatCounts: formats,
+            continuationLines: summary.continuationLines, levelCounts: (0..<5).map { s.levels[$0] }, formatCounts: formats,
             unparsedEvents: s.unparsed, issues: summary.issues.map(\.description)))
     }
 
@@ -313,6 +313,21 @@ public final class LogAnalysisBuilder {
              "token-config-missing", "token-verifier-inactive":
             return f.source.map { LogSource($0).host ?? $0 } ?? ""
         default: return ""
+        }
+    }
+}
+
+/// Eight counters in place (an array would be checked for uniqueness on every increment).
+struct SmallCounts {
+    private var storage: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+    subscript(_ i: Int) -> Int {
+        @inline(__always) get {
+            precondition(i >= 0 && i < 8)
+            return withUnsafeBytes(of: storage) { $0.load(fromByteOffset: i * 8, as: Int.self) }
+        }
+        @inline(__always) set {
+            precondition(i >= 0 && i < 8)
+            withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: newValue, toByteOffset: i * 8, as: Int.self) }
         }
     }
 }

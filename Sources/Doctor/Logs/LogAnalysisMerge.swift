@@ -46,7 +46,7 @@ extension LogAnalysisBuilder {
         }
         s.events += ps.events
         for i in 0..<5 { s.levels[i] += ps.levels[i] }
-        for i in 0..<s.formats.count { s.formats[i] += ps.formats[i] }
+        for i in 0..<8 { s.formats[i] += ps.formats[i] }
         s.unparsed += ps.unparsed
         if !ps.lastTime.isNone { s.lastTime = ps.lastTime }
         sequence += part.sequence
