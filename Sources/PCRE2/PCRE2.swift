@@ -151,15 +151,23 @@ public final class PCRE2Pattern: @unchecked Sendable {
     }
 
     /// Runs the pattern; returns the raw return code and calls `body` with the ovector on success.
-    private func run<R>(_ subject: UnsafeRawBufferPointer, from start: Int,
+    /// With `scratch` (owned by one thread) no match data is taken from the shared pool.
+    private func run<R>(_ subject: UnsafeRawBufferPointer, from start: Int, scratch: PCRE2MatchScratch? = nil,
                         _ body: (UnsafeMutablePointer<Int>, Int) -> R) -> R? {
-        let md = takeMatchData()
-        defer { giveBack(md) }
+        let md: OpaquePointer
+        if let scratch, scratch.capacity > captureCount {
+            md = scratch.data
+        } else {
+            md = takeMatchData()
+        }
+        defer { if md != scratch?.data { giveBack(md) } }
         // An empty buffer may have a nil base address; PCRE2 accepts any non-null pointer for length 0.
         var dummy: UInt8 = 0
         let rc: Int32 = withUnsafeMutablePointer(to: &dummy) { dp in
             let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(dp)
-            return pcre2_match_8(code, base, subject.count, start, matchOptions, md, nil)
+            // The JIT fast path skips the checks pcre2_match does on every call.
+            return isJIT ? pcre2_jit_match_8(code, base, subject.count, start, matchOptions, md, nil)
+                         : pcre2_match_8(code, base, subject.count, start, matchOptions, md, nil)
         }
         guard rc > 0 else { return nil }  // PCRE2_ERROR_NOMATCH or an error: treated as no match
         let ovector = pcre2_get_ovector_pointer_8(md)!
@@ -177,10 +185,11 @@ public final class PCRE2Pattern: @unchecked Sendable {
     }
 
     /// The first match at or after byte offset `start`.
-    public func firstMatch(in subject: UnsafeRawBufferPointer, from start: Int = 0) -> PCRE2Match? {
+    public func firstMatch(in subject: UnsafeRawBufferPointer, from start: Int = 0,
+                           scratch: PCRE2MatchScratch? = nil) -> PCRE2Match? {
         guard start <= subject.count else { return nil }
         let groupCount = captureCount + 1
-        return run(subject, from: start) { ovector, _ in
+        return run(subject, from: start, scratch: scratch) { ovector, _ in
             var ranges: [Range<Int>?] = []
             var groups: [String?] = []
             ranges.reserveCapacity(groupCount)
@@ -230,3 +239,18 @@ public final class PCRE2Pattern: @unchecked Sendable {
         return s.withUTF8 { allMatches(in: UnsafeRawBufferPointer($0)) }
     }
 }
+
+/// Match data owned by one thread, for code that runs many patterns per second (the log signatures):
+/// matching with it takes no lock. Holds `capacity - 1` capture groups.
+public final class PCRE2MatchScratch {
+    let data: OpaquePointer
+    let capacity: Int
+
+    public init(groups: Int) {
+        capacity = groups + 1
+        data = pcre2_match_data_create_8(UInt32(capacity), nil)!
+    }
+
+    deinit { pcre2_match_data_free_8(data) }
+}
+

@@ -45,13 +45,23 @@ struct HeaderParse {
             tsOffset = t.utcOffset.map { Int32(truncatingIfNeeded: $0) } ?? .min
         }
     }
-    var sourceStart = -1, sourceEnd = -1
     var level: LogLevel? = nil
-    var messageStart = 0, messageEnd = 0
-    var machineStart = -1, machineEnd = -1
-    var identStart = -1, identEnd = -1
-    var pid = -1
-    var containerStart = -1, containerEnd = -1
+    // Offsets within a line (at most `maxLineLength`) stored as Int32: the header is copied per line, and
+    // half its size is half the copying.
+    private var offsets: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) =
+        (-1, -1, 0, 0, -1, -1, -1, -1, -1, -1, -1)
+    var sourceStart: Int { get { Int(offsets.0) } set { offsets.0 = Int32(truncatingIfNeeded: newValue) } }
+    var sourceEnd: Int { get { Int(offsets.1) } set { offsets.1 = Int32(truncatingIfNeeded: newValue) } }
+    var messageStart: Int { get { Int(offsets.2) } set { offsets.2 = Int32(truncatingIfNeeded: newValue) } }
+    var messageEnd: Int { get { Int(offsets.3) } set { offsets.3 = Int32(truncatingIfNeeded: newValue) } }
+    var machineStart: Int { get { Int(offsets.4) } set { offsets.4 = Int32(truncatingIfNeeded: newValue) } }
+    var machineEnd: Int { get { Int(offsets.5) } set { offsets.5 = Int32(truncatingIfNeeded: newValue) } }
+    var identStart: Int { get { Int(offsets.6) } set { offsets.6 = Int32(truncatingIfNeeded: newValue) } }
+    var identEnd: Int { get { Int(offsets.7) } set { offsets.7 = Int32(truncatingIfNeeded: newValue) } }
+    /// Process id of a syslog ident, -1 if none (pids fit in 32 bits).
+    var pid: Int { get { Int(offsets.8) } set { offsets.8 = Int32(truncatingIfNeeded: newValue) } }
+    var containerStart: Int { get { Int(offsets.9) } set { offsets.9 = Int32(truncatingIfNeeded: newValue) } }
+    var containerEnd: Int { get { Int(offsets.10) } set { offsets.10 = Int32(truncatingIfNeeded: newValue) } }
 }
 
 /// Which layouts a forced `--log-format` accepts.
@@ -513,7 +523,8 @@ struct LineParser {
             guard j < n else { return false }
             if p[j] == UInt8(ascii: "[") {
                 var k = j + 1, pid = 0
-                while k < n, isDigit(p[k]) { pid = pid * 10 + Int(p[k] &- 48); k += 1 }
+                // At most 9 digits: a longer number is no pid (and must not overflow).
+                while k < n, isDigit(p[k]), k - j <= 9 { pid = pid * 10 + Int(p[k] &- 48); k += 1 }
                 guard k > j + 1, k + 1 < n, p[k] == UInt8(ascii: "]"), p[k + 1] == 58 else { return false }
                 h.identStart = wordStart; h.identEnd = j; h.pid = pid
                 if wordIndex == 1 { h.machineStart = i; h.machineEnd = wordStart - 1 }

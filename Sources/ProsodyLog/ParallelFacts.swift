@@ -117,8 +117,11 @@ extension LogReader {
         var linesBefore = 0
         var wave = 0
         let bounds = segments.bounds
+        // A few segments per thread and wave: threads that finish early take the next segment instead of
+        // waiting for the slowest one, while the results waiting to be merged stay few.
+        let wavesPerThread = 1
         while wave < segments.count {
-            let count = min(threads, segments.count - wave)
+            let count = min(threads * wavesPerThread, segments.count - wave)
             let results = UnsafeMutableBufferPointer<(Partial, LogReadSummary)?>.allocate(capacity: count)
             results.initialize(repeating: nil)
             defer { results.deinitialize(); results.deallocate() }

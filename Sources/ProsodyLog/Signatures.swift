@@ -145,6 +145,8 @@ public final class FactExtractor {
     private let sigs: [LogSignature]
     /// The patterns alone: a whole signature is copied only for a match.
     private let patterns: [PCRE2Pattern]
+    /// This extractor's match data (an extractor is used by one thread at a time).
+    private let scratch: PCRE2MatchScratch
 
     private static let bucketBits = 12
     private static let bucketCount = 1 << bucketBits
@@ -181,6 +183,7 @@ public final class FactExtractor {
         set = signatures
         sigs = signatures.signatures
         patterns = sigs.map(\.pattern)
+        scratch = PCRE2MatchScratch(groups: patterns.map(\.captureCount).max() ?? 0)
         var allStarts: [Int32] = []
         var allItems: [Int32] = []
         var allOthers: [Int32] = []
@@ -335,7 +338,7 @@ public final class FactExtractor {
             guard msg.count >= h.pointee.prefilterLen, c_memmem(msg.baseAddress!, msg.count, pf, h.pointee.prefilterLen) != nil else { return }
         }
         regexRuns += 1
-        guard let m = patterns[i].firstMatch(in: msg) else { return }
+        guard let m = patterns[i].firstMatch(in: msg, scratch: scratch) else { return }
         let s = sigs[i]
         var captures = m.namedGroups
         for (k, v) in s.set where captures[k] == nil { captures[k] = v }
@@ -353,7 +356,9 @@ public final class FactExtractor {
             }
             if ev.firstLine + newlines <= ev.lastLine { matchLine = ev.firstLine + newlines } else { lineStart = 0 }
         }
-        let lineEnd = msg[lineStart...].firstIndex(of: 10) ?? msg.count
+        let lineEnd = lineStart < msg.count
+            ? memchr(msg.baseAddress! + lineStart, 10, msg.count - lineStart).map { UnsafeRawPointer($0) - msg.baseAddress! } ?? msg.count
+            : msg.count
         let shown = UnsafeRawBufferPointer(rebasing: msg[lineStart..<min(lineEnd, lineStart + 400)])
         let source = ev.sourceString
         // An event without a source column (pasted fragment) takes the most recent carrier's.

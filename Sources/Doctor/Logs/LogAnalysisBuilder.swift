@@ -26,7 +26,7 @@ public struct LogAnalysisOptions: Sendable {
     public var threads = 1
     /// Files smaller than this are read on one thread; bigger ones in segments of about `segmentSize`.
     public var parallelMinimumSize = 16 << 20
-    public var segmentSize = 8 << 20
+    public var segmentSize = 4 << 20
     public init() {}
 }
 
@@ -222,18 +222,26 @@ public final class LogAnalysisBuilder {
     private func record(_ fact: LogFact, file: String, time: PackedLogTime) {
         var fact = fact
         if fact.time == nil { fact.time = time.timestamp }
-        let ex = LogExample(file: file, line: fact.line, time: fact.time, level: fact.level, source: fact.source,
-                            message: LogRedaction.redact(fact.message), order: sequence)
-        add(fact.fact, key: Self.key(for: fact), fact: fact, example: ex)
+        // The example line is built only for the first occurrences a group keeps.
+        var cached: LogExample? = nil
+        let order = sequence
+        let example = { () -> LogExample in
+            if let cached { return cached }
+            let e = LogExample(file: file, line: fact.line, time: fact.time, level: fact.level, source: fact.source,
+                               message: LogRedaction.redact(fact.message), order: order)
+            cached = e
+            return e
+        }
+        add(fact.fact, key: Self.key(for: fact), fact: fact, example: example)
         // Derived facts: who joined a MUC without a token.
         if fact.fact == "token-verify-attempt", let user = fact.captures["user"] {
             let bare = Self.bare(user)
             let isFocus = bare.hasPrefix("focus@")
             if let token = fact.captures["session_token"] {
                 if token == "nil" {
-                    add(isFocus ? "focus-token-nil" : "participant-token-nil", key: bare, fact: fact, example: ex)
+                    add(isFocus ? "focus-token-nil" : "participant-token-nil", key: bare, fact: fact, example: example)
                 } else {
-                    add("participant-token-present", key: bare, fact: fact, example: ex)
+                    add("participant-token-present", key: bare, fact: fact, example: example)
                 }
             }
         }
@@ -242,7 +250,7 @@ public final class LogAnalysisBuilder {
         }
     }
 
-    private func add(_ name: String, key: String, fact: LogFact, example: LogExample) {
+    private func add(_ name: String, key: String, fact: LogFact, example: () -> LogExample) {
         // Mutate the nested dictionaries in place (a copy of either per fact was the hot spot).
         var k = key
         if analysis.groups[name, default: [:]][k] == nil, analysis.groups[name, default: [:]].count >= options.keyLimit {
@@ -257,7 +265,7 @@ public final class LogAnalysisBuilder {
                 if g.firstTime.map({ LogTimestamp.earlier(t, $0) }) ?? true { g.firstTime = t }
                 if g.lastTime.map({ LogTimestamp.earlier($0, t) }) ?? true { g.lastTime = t }
             }
-            if g.examples.count < limit { g.examples.append(example) }
+            if g.examples.count < limit { g.examples.append(example()) }
         }
     }
 
@@ -274,15 +282,20 @@ public final class LogAnalysisBuilder {
     }
 
     static func bare(_ jid: String) -> String {
-        jid.split(separator: "/", maxSplits: 1).first.map(String.init) ?? jid
+        guard let slash = jid.utf8.firstIndex(of: 47) else { return jid }
+        return String(jid[..<slash])
     }
 
     /// What distinguishes occurrences of a fact (one finding or one line of a finding per key).
     static func key(for f: LogFact) -> String {
         let c = f.captures
-        func first(_ names: String...) -> String {
-            for n in names { if let v = c[n].map(trimmed), !v.isEmpty, v != "nil" { return v } }
-            return ""
+        // Up to four names, without a variadic array per call (this runs per fact).
+        func first(_ a: String, _ b: String? = nil, _ c3: String? = nil, _ d: String? = nil) -> String {
+            func pick(_ n: String?) -> String? {
+                guard let n, let v = c[n].map(trimmed), !v.isEmpty, v != "nil" else { return nil }
+                return v
+            }
+            return pick(a) ?? pick(b) ?? pick(c3) ?? pick(d) ?? ""
         }
         switch f.fact {
         case "token-verify-attempt", "focus-token-verified", "token-admin-skip", "token-room-allowed":
