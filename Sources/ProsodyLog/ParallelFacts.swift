@@ -40,7 +40,9 @@ extension LogReader {
         let head = readAt(0)
         guard head >= 2, !(probe[0] == 0x1f && probe[1] == 0x8b), memchr(probe, 0, min(head, 4096)) == nil else { return nil }
         // Segment boundaries: the start of a line that begins a record.
-        let segSize = max(segmentSize, size / (threads * 8))
+        // A fixed size, never a share of the file: what a segment's reader holds (its facts, its partial
+        // summary) must not grow with the file.
+        let segSize = max(segmentSize, 4096)
         var bounds = [0]
         var parser = LineParser(policy: FormatPolicy(mode: options.format))
         var nominal = segSize
