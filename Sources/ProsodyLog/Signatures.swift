@@ -42,6 +42,8 @@ public struct SignatureError: Error, CustomStringConvertible {
 /// The compiled signature catalogue.
 public final class SignatureSet: Sendable {
     public let signatures: [LogSignature]
+    /// Built once; shared by the extractors of every thread.
+    let dispatchTables: SignatureDispatchTables
 
     private struct Entry: Decodable {
         var id: String
@@ -114,6 +116,7 @@ public final class SignatureSet: Sendable {
                                     sourceGlob: glob.map { (kind: $0.0, bytes: $0.1) }))
         }
         signatures = out
+        dispatchTables = SignatureDispatchTables(signatures: out)
     }
 
     /// Loads a file (tests, `--signatures FILE`).
@@ -148,26 +151,17 @@ public final class FactExtractor {
     /// This extractor's match data (an extractor is used by one thread at a time).
     private let scratch: PCRE2MatchScratch
 
-    private static let bucketBits = 12
-    private static let bucketCount = 1 << bucketBits
+    static let bucketBits = 12
+    static let bucketCount = 1 << bucketBits
     // Per level (debug, info, warn, error, unknown): CSR over hash buckets of 4-byte prefix keys, and the
     // list of signatures with short or no prefix. Flat, unmanaged storage: no ARC on the hot path.
+    private let tables: SignatureDispatchTables
     private let bucketStart: UnsafeMutablePointer<Int32>   // 5 * (bucketCount + 1)
     private let bucketItems: UnsafeMutablePointer<Int32>
     private let others: UnsafeMutablePointer<Int32>
     private let othersRange: UnsafeMutablePointer<Int32>    // 5 * (lo, hi)
     private let hasBuckets: UnsafeMutablePointer<Bool>       // 5
-
-    /// The filter part of a signature, without reference-counted fields (no ARC per event).
-    private struct Hot {
-        var prefix: UnsafePointer<UInt8>?; var prefixLen: Int
-        var prefilter: UnsafePointer<UInt8>?; var prefilterLen: Int
-        var module: UnsafePointer<UInt8>?; var moduleLen: Int
-        var glob: UnsafePointer<UInt8>?; var globLen: Int; var globKind: Int
-        var pastedOnly: Bool
-    }
-    private let hot: UnsafeMutablePointer<Hot>
-    private let hotBytes: UnsafeMutablePointer<UInt8>
+    private let hot: UnsafeMutablePointer<SignatureDispatchTables.Hot>
 
     /// Lines within which a carried fact is merged into the next fact of the same source.
     public var carryWindow = 20
@@ -184,67 +178,11 @@ public final class FactExtractor {
         sigs = signatures.signatures
         patterns = sigs.map(\.pattern)
         scratch = PCRE2MatchScratch(groups: patterns.map(\.captureCount).max() ?? 0)
-        var allStarts: [Int32] = []
-        var allItems: [Int32] = []
-        var allOthers: [Int32] = []
-        var ranges: [(Int, Int)] = []
-        var has = [Bool](repeating: false, count: 5)
-        for li in 0...4 {  // debug, info, warn, error, unknown level
-            var buckets = [[Int32]](repeating: [], count: Self.bucketCount)
-            var others: [Int32] = []
-            for (i, s) in sigs.enumerated() {
-                if li < 4, !s.levels.isEmpty, !s.levels.contains(LogLevel(rawValue: li)!) { continue }
-                if s.prefixBytes.count >= 4 {
-                    buckets[Self.bucket(Self.key(s.prefixBytes))].append(Int32(i))
-                } else {
-                    others.append(Int32(i))
-                }
-            }
-            allStarts.append(Int32(allItems.count))
-            for b in buckets { allItems.append(contentsOf: b); allStarts.append(Int32(allItems.count)) }
-            has[li] = buckets.contains { !$0.isEmpty }
-            ranges.append((allOthers.count, allOthers.count + others.count))
-            allOthers.append(contentsOf: others)
-        }
-        func copy(_ a: [Int32]) -> UnsafeMutablePointer<Int32> {
-            let p = UnsafeMutablePointer<Int32>.allocate(capacity: max(a.count, 1))
-            p.initialize(from: a, count: a.count)
-            return p
-        }
-        bucketStart = copy(allStarts)
-        bucketItems = copy(allItems)
-        others = copy(allOthers)
-        othersRange = copy(ranges.flatMap { [Int32($0.0), Int32($0.1)] })
-        hasBuckets = .allocate(capacity: 5)
-        hasBuckets.initialize(from: has, count: 5)
-        // Literal bytes of all filters in one block.
-        var blob: [UInt8] = []
-        var spans: [(Int, Int, Int, Int, Int, Int, Int, Int, Int)] = []
-        for s in sigs {
-            let a = blob.count; blob += s.prefixBytes
-            let b = blob.count; blob += s.prefilterBytes
-            let c = blob.count; blob += s.moduleBytes
-            let d = blob.count; blob += s.sourceGlob?.bytes ?? []
-            spans.append((a, s.prefixBytes.count, b, s.prefilterBytes.count, c, s.moduleBytes.count,
-                          d, s.sourceGlob?.bytes.count ?? 0, s.sourceGlob?.kind ?? -1))
-        }
-        hotBytes = .allocate(capacity: max(blob.count, 1))
-        hotBytes.initialize(from: blob, count: blob.count)
-        hot = .allocate(capacity: max(sigs.count, 1))
-        for (i, sp) in spans.enumerated() {
-            let base = UnsafePointer(hotBytes)
-            hot.advanced(by: i).initialize(to: Hot(
-                prefix: sp.1 > 0 ? base + sp.0 : nil, prefixLen: sp.1,
-                prefilter: sp.3 > 0 ? base + sp.2 : nil, prefilterLen: sp.3,
-                module: sp.5 > 0 ? base + sp.4 : nil, moduleLen: sp.5,
-                glob: sp.8 >= 0 ? base + sp.6 : nil, globLen: sp.7, globKind: sp.8,
-                pastedOnly: sigs[i].pastedOnly))
-        }
-    }
-
-    deinit {
-        bucketStart.deallocate(); bucketItems.deallocate(); others.deallocate()
-        othersRange.deallocate(); hasBuckets.deallocate(); hot.deallocate(); hotBytes.deallocate()
+        // The tables are built once per catalogue and shared: a parallel read makes an extractor per segment.
+        let t = signatures.dispatchTables
+        tables = t
+        bucketStart = t.bucketStart; bucketItems = t.bucketItems; others = t.others
+        othersRange = t.othersRange; hasBuckets = t.hasBuckets; hot = t.hot
     }
 
     @inline(__always) static func key(_ b: [UInt8]) -> UInt32 {
@@ -385,6 +323,90 @@ public final class FactExtractor {
     @inline(__always) static func contains(_ hay: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
         guard hay.count >= needle.count, let base = hay.baseAddress else { return false }
         return needle.withUnsafeBytes { c_memmem(base, hay.count, $0.baseAddress!, $0.count) != nil }
+    }
+}
+
+/// The dispatch tables of a catalogue (level → prefix buckets → signatures, and each signature's literal
+/// filters), in flat unmanaged storage read by every extractor of the catalogue. Immutable once built.
+final class SignatureDispatchTables: @unchecked Sendable {
+    /// The filter part of a signature, without reference-counted fields (no ARC per event).
+    struct Hot {
+        var prefix: UnsafePointer<UInt8>?; var prefixLen: Int
+        var prefilter: UnsafePointer<UInt8>?; var prefilterLen: Int
+        var module: UnsafePointer<UInt8>?; var moduleLen: Int
+        var glob: UnsafePointer<UInt8>?; var globLen: Int; var globKind: Int
+        var pastedOnly: Bool
+    }
+    let bucketStart: UnsafeMutablePointer<Int32>
+    let bucketItems: UnsafeMutablePointer<Int32>
+    let others: UnsafeMutablePointer<Int32>
+    let othersRange: UnsafeMutablePointer<Int32>
+    let hasBuckets: UnsafeMutablePointer<Bool>
+    let hot: UnsafeMutablePointer<Hot>
+    let hotBytes: UnsafeMutablePointer<UInt8>
+
+    init(signatures sigs: [LogSignature]) {
+        var allStarts: [Int32] = []
+        var allItems: [Int32] = []
+        var allOthers: [Int32] = []
+        var ranges: [(Int, Int)] = []
+        var has = [Bool](repeating: false, count: 5)
+        for li in 0...4 {  // debug, info, warn, error, unknown level
+            var buckets = [[Int32]](repeating: [], count: FactExtractor.bucketCount)
+            var others: [Int32] = []
+            for (i, s) in sigs.enumerated() {
+                if li < 4, !s.levels.isEmpty, !s.levels.contains(LogLevel(rawValue: li)!) { continue }
+                if s.prefixBytes.count >= 4 {
+                    buckets[FactExtractor.bucket(FactExtractor.key(s.prefixBytes))].append(Int32(i))
+                } else {
+                    others.append(Int32(i))
+                }
+            }
+            allStarts.append(Int32(allItems.count))
+            for b in buckets { allItems.append(contentsOf: b); allStarts.append(Int32(allItems.count)) }
+            has[li] = buckets.contains { !$0.isEmpty }
+            ranges.append((allOthers.count, allOthers.count + others.count))
+            allOthers.append(contentsOf: others)
+        }
+        func copy(_ a: [Int32]) -> UnsafeMutablePointer<Int32> {
+            let p = UnsafeMutablePointer<Int32>.allocate(capacity: max(a.count, 1))
+            p.initialize(from: a, count: a.count)
+            return p
+        }
+        bucketStart = copy(allStarts)
+        bucketItems = copy(allItems)
+        others = copy(allOthers)
+        othersRange = copy(ranges.flatMap { [Int32($0.0), Int32($0.1)] })
+        hasBuckets = .allocate(capacity: 5)
+        hasBuckets.initialize(from: has, count: 5)
+        // Literal bytes of all filters in one block.
+        var blob: [UInt8] = []
+        var spans: [(Int, Int, Int, Int, Int, Int, Int, Int, Int)] = []
+        for s in sigs {
+            let a = blob.count; blob += s.prefixBytes
+            let b = blob.count; blob += s.prefilterBytes
+            let c = blob.count; blob += s.moduleBytes
+            let d = blob.count; blob += s.sourceGlob?.bytes ?? []
+            spans.append((a, s.prefixBytes.count, b, s.prefilterBytes.count, c, s.moduleBytes.count,
+                          d, s.sourceGlob?.bytes.count ?? 0, s.sourceGlob?.kind ?? -1))
+        }
+        hotBytes = .allocate(capacity: max(blob.count, 1))
+        hotBytes.initialize(from: blob, count: blob.count)
+        hot = .allocate(capacity: max(sigs.count, 1))
+        for (i, sp) in spans.enumerated() {
+            let base = UnsafePointer(hotBytes)
+            hot.advanced(by: i).initialize(to: Hot(
+                prefix: sp.1 > 0 ? base + sp.0 : nil, prefixLen: sp.1,
+                prefilter: sp.3 > 0 ? base + sp.2 : nil, prefilterLen: sp.3,
+                module: sp.5 > 0 ? base + sp.4 : nil, moduleLen: sp.5,
+                glob: sp.8 >= 0 ? base + sp.6 : nil, globLen: sp.7, globKind: sp.8,
+                pastedOnly: sigs[i].pastedOnly))
+        }
+    }
+
+    deinit {
+        bucketStart.deallocate(); bucketItems.deallocate(); others.deallocate()
+        othersRange.deallocate(); hasBuckets.deallocate(); hot.deallocate(); hotBytes.deallocate()
     }
 }
 

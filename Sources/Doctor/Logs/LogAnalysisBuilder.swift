@@ -40,11 +40,12 @@ public final class LogAnalysisBuilder {
     private let extractor: FactExtractor
     var analysis = LogAnalysis()
     /// Masked template bytes → index in `analysis.templates`.
-    let templateTable = ByteKeyTable(capacity: 1024)
-    private let templateMemo = HashMemo(bits: 14)
+    // Summary state, made on first use (a findings-only read, and each segment of a parallel one, skip it).
+    lazy var templateTable = ByteKeyTable(capacity: 1024)
+    private lazy var templateMemo = HashMemo(bits: 14)
     var otherTemplates = 0
     var sequence = 0
-    let sourceCounts = SourceCounts()
+    lazy var sourceCounts = SourceCounts()
     private let templateBuffer: UnsafeMutablePointer<UInt8>
     static let templateInputLimit = 300
     var firstPacked = PackedLogTime.none

@@ -55,7 +55,7 @@ extension LogAnalysisBuilder {
             noteTime(part.firstPacked)
             noteTime(part.lastPacked)
         }
-        sourceCounts.absorb(part.sourceCounts)
+        if options.summary { sourceCounts.absorb(part.sourceCounts) }
 
         for (i, t) in part.analysis.templates.enumerated() {
             let key = part.templateTable.key(i), h = part.templateTable.hash(i)
