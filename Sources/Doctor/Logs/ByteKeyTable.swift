@@ -60,7 +60,7 @@ final class ByteKeyTable {
         slots.initialize(repeating: 0, count: c)
         slotHashes = .allocate(capacity: c)
         slotHashes.initialize(repeating: 0, count: c)
-        arenaCapacity = 1 << 16
+        arenaCapacity = max(256, capacity * 64)
         arena = .allocate(capacity: arenaCapacity)
     }
 

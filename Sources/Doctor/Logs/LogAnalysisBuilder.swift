@@ -40,12 +40,13 @@ public final class LogAnalysisBuilder {
     private let extractor: FactExtractor
     var analysis = LogAnalysis()
     /// Masked template bytes → index in `analysis.templates`.
-    // Summary state, made on first use (a findings-only read, and each segment of a parallel one, skip it).
-    lazy var templateTable = ByteKeyTable(capacity: 1024)
-    private lazy var templateMemo = HashMemo(bits: 14)
+    // Summary state: small when there is no summary (a findings-only read, or its segments). Stored
+    // constants, not lazy properties: those cost a retain and a release per event.
+    let templateTable: ByteKeyTable
+    private let templateMemo: HashMemo
     var otherTemplates = 0
     var sequence = 0
-    lazy var sourceCounts = SourceCounts()
+    let sourceCounts: SourceCounts
     private let templateBuffer: UnsafeMutablePointer<UInt8>
     static let templateInputLimit = 300
     var firstPacked = PackedLogTime.none
@@ -73,6 +74,9 @@ public final class LogAnalysisBuilder {
         self.options = options
         self.signatures = try signatures ?? Self.sharedSignatures()
         extractor = FactExtractor(signatures: self.signatures)
+        templateTable = ByteKeyTable(capacity: options.summary ? 1024 : 8)
+        templateMemo = HashMemo(bits: options.summary ? 14 : 2)
+        sourceCounts = SourceCounts(memoBits: options.summary ? 12 : 2)
         analysis.exampleLimit = options.exampleLimit
         templateBuffer = .allocate(capacity: Self.templateInputLimit * LogTemplates.maxExpansion + 16)
     }

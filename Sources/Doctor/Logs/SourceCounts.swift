@@ -11,7 +11,8 @@ final class SourceCounts {
     private let foldedKeys: UnsafeMutablePointer<UInt8>
     private let foldedKeySpans: [(start: Int, count: Int)]
 
-    init() {
+    init(memoBits: Int = 12) {
+        memo = HashMemo(bits: memoBits)
         let keys = SessionKind.allCases.sorted { $0.ordinal < $1.ordinal }.map { Array(($0.rawValue + "*").utf8) }
         let all = keys.flatMap { $0 }
         foldedKeys = .allocate(capacity: all.count)
@@ -25,7 +26,7 @@ final class SourceCounts {
     deinit { foldedKeys.deallocate() }
 
     /// Recent source columns → their entry (a session's lines come close together).
-    private let memo = HashMemo(bits: 12)
+    private let memo: HashMemo
 
     @inline(__always) func count(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress else { return }
