@@ -103,9 +103,10 @@ extension LogReader {
         }
     }
 
-    /// Runs `work` on every segment of a large regular file, `threads` segments at a time, and hands the
-    /// results to `merge` in file order with the number of lines before the segment. Returns nil (and
-    /// calls nothing) when the file must be read sequentially.
+    /// Runs `work` on every segment of a large regular file on `threads` worker threads, and hands the
+    /// results to `merge` on the calling thread, in file order, with the number of lines before the
+    /// segment. Merging overlaps the work on later segments; at most `2 × threads` results wait to be
+    /// merged (memory stays flat). Returns nil (and calls nothing) when the file must be read sequentially.
     public func forEachSegment<Partial>(path: String, threads: Int, minimumParallelSize: Int, segmentSize: Int,
                                  work: @escaping @Sendable (_ read: ((RawLogEvent) throws -> Void) throws -> LogReadSummary) -> Partial,
                                  merge: (_ partial: Partial, _ summary: LogReadSummary, _ linesBefore: Int) throws -> Void) throws -> LogReadSummary? {
@@ -115,45 +116,62 @@ extension LogReader {
         guard let segments = planSegments(fd: fd, path: path, threads: threads,
                                           minimumParallelSize: minimumParallelSize, segmentSize: segmentSize) else { return nil }
         let reference = yearReference(fd: fd)
+        let bounds = segments.bounds
+        let count = segments.count
+        let ring = threads * 2
+        let slots = UnsafeMutableBufferPointer<(Partial, LogReadSummary)?>.allocate(capacity: ring)
+        slots.initialize(repeating: nil)
+        defer { slots.deinitialize(); slots.deallocate() }
+        let shared = Shared(value: slots)
+        let filled = (0..<ring).map { _ in DispatchSemaphore(value: 0) }
+        let free = (0..<ring).map { _ in DispatchSemaphore(value: 1) }
+        let state = SegmentQueueState()
+        let finished = DispatchGroup()
+        for _ in 0..<threads {
+            finished.enter()
+            let worker = Thread {
+                while let k = state.take(below: count) {
+                    free[k % ring].wait()
+                    var summary = LogReadSummary(name: path)
+                    let partial = work { body in
+                        do {
+                            summary = try self.readSegment(fd: fd, path: path, lo: bounds[k], hi: bounds[k + 1],
+                                                           reference: reference, body)
+                        } catch {
+                            state.fail(error)
+                        }
+                        return summary
+                    }
+                    shared.value[k % ring] = (partial, summary)
+                    filled[k % ring].signal()
+                }
+                finished.leave()
+            }
+            worker.stackSize = 1 << 21
+            worker.start()
+        }
         var total = LogReadSummary(name: path)
         var linesBefore = 0
-        var wave = 0
-        let bounds = segments.bounds
-        // A few segments per thread and wave: threads that finish early take the next segment instead of
-        // waiting for the slowest one, while the results waiting to be merged stay few.
-        let wavesPerThread = 1
-        while wave < segments.count {
-            let count = min(threads * wavesPerThread, segments.count - wave)
-            let results = UnsafeMutableBufferPointer<(Partial, LogReadSummary)?>.allocate(capacity: count)
-            results.initialize(repeating: nil)
-            defer { results.deinitialize(); results.deallocate() }
-            let slots = Shared(value: results)
-            let first = wave
-            var failure: Error? = nil
-            let failureSlot = Shared(value: withUnsafeMutablePointer(to: &failure) { $0 })
-            let lock = NSLock()
-            DispatchQueue.concurrentPerform(iterations: count) { k in
-                let lo = bounds[first + k], hi = bounds[first + k + 1]
-                var summary = LogReadSummary(name: path)
-                let partial = work { body in
-                    do {
-                        summary = try self.readSegment(fd: fd, path: path, lo: lo, hi: hi, reference: reference, body)
-                    } catch {
-                        lock.lock(); failureSlot.value.pointee = error; lock.unlock()
-                    }
-                    return summary
-                }
-                slots.value[k] = (partial, summary)
-            }
-            if let failure { throw failure }
-            for k in 0..<count {
-                guard let (partial, s) = results[k] else { continue }
+        var mergeError: Error? = nil
+        for k in 0..<count {
+            filled[k % ring].wait()
+            let result = slots[k % ring]
+            slots[k % ring] = nil
+            free[k % ring].signal()
+            // After an error every segment is still read and taken (simpler than stopping workers that may
+            // wait for a slot), but nothing more is merged.
+            guard mergeError == nil, state.failure == nil, let (partial, s) = result else { continue }
+            do {
                 try merge(partial, s, linesBefore)
-                total.add(s, linesBefore: linesBefore)
-                linesBefore += s.lines
+            } catch {
+                mergeError = error
             }
-            wave += count
+            total.add(s, linesBefore: linesBefore)
+            linesBefore += s.lines
         }
+        finished.wait()
+        if let failure = state.failure { throw failure }
+        if let mergeError { throw mergeError }
         return total
     }
 
@@ -202,3 +220,29 @@ extension LogReadSummary {
         }
     }
 }
+
+/// The next segment to read, shared by the workers of `forEachSegment`, and the first error met.
+private final class SegmentQueueState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var firstFailure: Error? = nil
+
+    /// The next segment index, or nil when all are taken.
+    func take(below count: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func fail(_ error: Error) {
+        lock.lock(); defer { lock.unlock() }
+        if firstFailure == nil { firstFailure = error }
+    }
+
+    var failure: Error? {
+        lock.lock(); defer { lock.unlock() }
+        return firstFailure
+    }
+}
+

@@ -31,4 +31,26 @@ final class SegmentPlanTests: XCTestCase {
             XCTAssertLessThan(plan.bounds[k] - plan.bounds[k - 1], (64 << 10) + 4096)
         }
     }
+
+    /// An error while merging (here: the consumer of the facts fails) ends the read with that error; no
+    /// worker is left waiting.
+    func testMergeErrorStopsTheReadWithoutHanging() throws {
+        struct Full: Error {}
+        var text = ""
+        for i in 0..<40_000 {
+            text += "Mar 03 06:00:00 c2s\(String(i, radix: 16))\tinfo\tAuthenticated as u\(i)@meet.example.com\n"
+        }
+        let path = NSTemporaryDirectory() + "pd-merge-\(getpid()).log"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let set = try SignatureSet(yaml: "- id: SIG-a\n  fact: a\n  prefix: 'Authenticated as '\n  pattern: '^Authenticated as (?<user>\\S+)'\n")
+        var seen = 0
+        XCTAssertThrowsError(try LogReader().readFacts(path: path, signatures: set, threads: 2, minimumParallelSize: 0,
+                                                       segmentSize: 16 << 10) { _ in
+            seen += 1
+            if seen == 5000 { throw Full() }
+        }) { XCTAssertTrue($0 is Full) }
+        XCTAssertEqual(seen, 5000, "nothing is delivered after the error")
+    }
 }
+
