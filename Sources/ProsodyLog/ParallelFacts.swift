@@ -124,14 +124,15 @@ extension LogReader {
         defer { slots.deinitialize(); slots.deallocate() }
         let shared = Shared(value: slots)
         let filled = (0..<ring).map { _ in DispatchSemaphore(value: 0) }
-        let free = (0..<ring).map { _ in DispatchSemaphore(value: 1) }
         let state = SegmentQueueState()
         let finished = DispatchGroup()
         for _ in 0..<threads {
             finished.enter()
             let worker = Thread {
                 while let k = state.take(below: count) {
-                    free[k % ring].wait()
+                    // Slot k % ring is ours once segment k - ring has been merged (not merely taken: a
+                    // worker with a later segment must not use the slot first).
+                    state.waitUntilMerged(below: k - ring + 1)
                     var summary = LogReadSummary(name: path)
                     let partial = work { body in
                         do {
@@ -157,7 +158,7 @@ extension LogReader {
             filled[k % ring].wait()
             let result = slots[k % ring]
             slots[k % ring] = nil
-            free[k % ring].signal()
+            state.merged(k + 1)
             // After an error every segment is still read and taken (simpler than stopping workers that may
             // wait for a slot), but nothing more is merged.
             guard mergeError == nil, state.failure == nil, let (partial, s) = result else { continue }
@@ -221,11 +222,24 @@ extension LogReadSummary {
     }
 }
 
-/// The next segment to read, shared by the workers of `forEachSegment`, and the first error met.
+/// The next segment to read, how many results were merged, and the first error met: shared by the
+/// workers of `forEachSegment` and the merging thread.
 private final class SegmentQueueState: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = NSCondition()
     private var next = 0
+    private var mergedCount = 0
     private var firstFailure: Error? = nil
+
+    func waitUntilMerged(below n: Int) {
+        lock.lock(); defer { lock.unlock() }
+        while mergedCount < n { lock.wait() }
+    }
+
+    func merged(_ n: Int) {
+        lock.lock(); defer { lock.unlock() }
+        mergedCount = n
+        lock.broadcast()
+    }
 
     /// The next segment index, or nil when all are taken.
     func take(below count: Int) -> Int? {
