@@ -80,6 +80,8 @@ public final class PCRE2Pattern: @unchecked Sendable {
     public let captureCount: Int
     /// Group names to group numbers.
     public let groupNames: [String: Int]
+    /// The same as a list (iterated per match).
+    private let namedGroupList: [(String, Int)]
 
     private let code: OpaquePointer
     private let matchOptions: UInt32
@@ -125,6 +127,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
             }
         }
         groupNames = names
+        namedGroupList = names.sorted { $0.value < $1.value }.map { ($0.key, $0.value) }
     }
 
     deinit {
@@ -205,6 +208,25 @@ public final class PCRE2Pattern: @unchecked Sendable {
                 }
             }
             return PCRE2Match(ranges: ranges, groups: groups, names: groupNames)
+        }
+    }
+
+    /// Where the first match starts and the text of its named groups that took part: what a log
+    /// signature keeps, without the arrays of `firstMatch`.
+    public func firstMatchNamedGroups(in subject: UnsafeRawBufferPointer,
+                                      scratch: PCRE2MatchScratch? = nil) -> (start: Int, groups: [String: String])? {
+        let names = namedGroupList
+        return run(subject, from: 0, scratch: scratch) { ovector, _ in
+            var groups: [String: String] = [:]
+            groups.reserveCapacity(names.count)
+            let unset = -1
+            for (name, index) in names {
+                let lo = ovector[2 * index], hi = ovector[2 * index + 1]
+                if lo != unset, hi != unset, lo <= hi {
+                    groups[name] = String(decoding: UnsafeRawBufferPointer(rebasing: subject[lo..<hi]), as: UTF8.self)
+                }
+            }
+            return (ovector[0], groups)
         }
     }
 

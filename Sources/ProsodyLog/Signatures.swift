@@ -276,15 +276,16 @@ public final class FactExtractor {
             guard msg.count >= h.pointee.prefilterLen, c_memmem(msg.baseAddress!, msg.count, pf, h.pointee.prefilterLen) != nil else { return }
         }
         regexRuns += 1
-        guard let m = patterns[i].firstMatch(in: msg, scratch: scratch) else { return }
+        guard let m = patterns[i].firstMatchNamedGroups(in: msg, scratch: scratch) else { return }
         let s = sigs[i]
-        var captures = m.namedGroups
+        var captures = m.groups
         for (k, v) in s.set where captures[k] == nil { captures[k] = v }
         // The physical line of the match: an event with continuation lines (a traceback, or
         // the prose and quoted lines of a paste) can match below its first line.
         var matchLine = ev.firstLine
         var lineStart = 0
-        if var start = m.ranges.first??.lowerBound, ev.lastLine > ev.firstLine {
+        if ev.lastLine > ev.firstLine {
+            var start = m.start
             // A pattern may begin with `\s*`: the match is where its text starts.
             while start < msg.count, msg[start] == 10 || msg[start] == 13 || msg[start] == 32 || msg[start] == 9 { start += 1 }
             var newlines = 0
