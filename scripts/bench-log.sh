@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throughput and peak memory of `prosody-doctor logs` (full analysis) against grep and wc on a big generated Prosody log.
-#   scripts/bench-log.sh [SIZE]        SIZE for gen-big-log.py, default 300M
+#   scripts/bench-log.sh [SIZE]        SIZE for scripts/gen-bench-log.py, default 1G
 # Env: SHARED (default: <repo>/../shared), BIN (default: .build/release/prosody-doctor), RUNS (default 3).
 set -euo pipefail
 ROOT=$(git rev-parse --show-toplevel)
@@ -11,11 +11,11 @@ SIZE=${1:-${BENCH_LOG_SIZE:-1G}}
 RUNS=${RUNS:-3}
 SIGS=${SIGS:-$ROOT/rules/log-signatures.yml}
 OUT=.build/bench
-LOG=$OUT/prosody-$SIZE-seed42.log
+LOG=$OUT/bench-$SIZE-seed42.log
 mkdir -p "$OUT"
 if [ ! -s "$LOG" ]; then
-    echo "generating $LOG ..." >&2
-    python3 "$SHARED/tools/gen-big-log.py" --size "$SIZE" --seed 42 --source "$SHARED/corpus/logs/real-prosody-0.12" --out "$LOG.tmp"
+    echo "generating $LOG (scripts/gen-bench-log.py, from the real Prosody 0.12 log) ..." >&2
+    python3 "$ROOT/scripts/gen-bench-log.py" --size "$SIZE" --seed 42 --source "$SHARED/corpus/logs/real-prosody-0.12" --out "$LOG.tmp"
     mv "$LOG.tmp" "$LOG"
 fi
 [ -x "$BIN" ] || { echo "no binary at $BIN (swift build -c release --product prosody-doctor)" >&2; exit 1; }

@@ -17,7 +17,10 @@ public struct LogSegments: Sendable {
 extension LogReader {
     /// The file's segments, or nil when it must be read sequentially (stdin, gzip, small files, a fixed
     /// `year`, whose Dec→Jan roll-over needs the whole history).
-    func planSegments(fd: Int32, path: String, threads: Int, minimumParallelSize: Int, segmentSize: Int) -> LogSegments? {
+    /// `carrierModules`: modules whose lines may hand captures to a later line (`carry` signatures). A
+    /// segment never starts within `carryReach` lines after one of them, so no carry crosses a border.
+    func planSegments(fd: Int32, path: String, threads: Int, minimumParallelSize: Int, segmentSize: Int,
+                      carrierModules: [[UInt8]] = [], carryReach: Int = 24) -> LogSegments? {
         guard threads > 1, path != "-", options.year == nil else { return nil }
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size >= minimumParallelSize,
@@ -50,15 +53,25 @@ extension LogReader {
             let got = readAt(nominal)
             guard got > 0 else { break }
             var found = -1
-            // Skip the partial line at `nominal`, then look for a header line within the probe.
+            // Skip the partial line at `nominal`, then look for a header line within the probe (after
+            // `carryReach` lines without a carrier, when there are carriers).
             if let q = memchr(probe, 10, got) {
                 var pos = UnsafeMutableRawPointer(q) - UnsafeMutableRawPointer(probe) + 1
+                var quietLines = carrierModules.isEmpty ? carryReach : 0
                 while pos < got {
                     guard let e = memchr(probe + pos, 10, got - pos) else { break }
                     let end = UnsafeMutableRawPointer(e) - UnsafeMutableRawPointer(probe)
                     var n = min(end - pos, options.maxLineLength)
                     if n > 0, probe[pos + n - 1] == 13 { n -= 1 }
-                    if case .header = parser.parse(probe + pos, n) { found = nominal + pos; break }
+                    if case .header = parser.parse(probe + pos, n) {
+                        if quietLines >= carryReach { found = nominal + pos; break }
+                        let h = parser.first
+                        if h.sourceStart >= 0, h.sourceEnd > h.sourceStart,
+                           Self.names(probe + pos + h.sourceStart, h.sourceEnd - h.sourceStart, oneOf: carrierModules) {
+                            quietLines = -1
+                        }
+                    }
+                    quietLines += 1
                     pos = end + 1
                 }
             }
@@ -68,6 +81,18 @@ extension LogReader {
         }
         bounds.append(size)
         return bounds.count > 2 ? LogSegments(bounds: bounds) : nil
+    }
+
+    /// Whether a source column (`host:module` or `mod_module`) names one of `modules`.
+    static func names(_ p: UnsafePointer<UInt8>, _ n: Int, oneOf modules: [[UInt8]]) -> Bool {
+        for m in modules where n >= m.count {
+            let tail = p + (n - m.count)
+            guard m.withUnsafeBufferPointer({ memcmp(tail, $0.baseAddress!, m.count) == 0 }) else { continue }
+            if n == m.count { return true }
+            let before = p[n - m.count - 1]
+            if before == 58 || (before == 95 && n == m.count + 4 && memcmp(p, "mod_", 4) == 0) { return true }
+        }
+        return false
     }
 
     /// The year reference (file modification time) used for timestamps without a year.
@@ -108,13 +133,15 @@ extension LogReader {
     /// segment. Merging overlaps the work on later segments; at most `2 × threads` results wait to be
     /// merged (memory stays flat). Returns nil (and calls nothing) when the file must be read sequentially.
     public func forEachSegment<Partial>(path: String, threads: Int, minimumParallelSize: Int, segmentSize: Int,
+                                 carrierModules: [String] = [],
                                  work: @escaping @Sendable (_ read: ((RawLogEvent) throws -> Void) throws -> LogReadSummary) -> Partial,
                                  merge: (_ partial: Partial, _ summary: LogReadSummary, _ linesBefore: Int) throws -> Void) throws -> LogReadSummary? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw LogReadError.cannotOpen(path: path, errno: errno) }
         defer { close(fd) }
         guard let segments = planSegments(fd: fd, path: path, threads: threads,
-                                          minimumParallelSize: minimumParallelSize, segmentSize: segmentSize) else { return nil }
+                                          minimumParallelSize: minimumParallelSize, segmentSize: segmentSize,
+                                          carrierModules: carrierModules.map { Array($0.utf8) }) else { return nil }
         let reference = yearReference(fd: fd)
         let bounds = segments.bounds
         let count = segments.count
@@ -184,6 +211,7 @@ extension LogReader {
                           _ body: (LogFact) throws -> Void) throws -> LogReadSummary {
         let parallel = try forEachSegment(
             path: path, threads: threads, minimumParallelSize: minimumParallelSize, segmentSize: segmentSize,
+            carrierModules: signatures.carrierModules,
             work: { read -> [LogFact] in
                 let ex = FactExtractor(signatures: signatures)
                 var facts: [LogFact] = []

@@ -45,6 +45,10 @@ public final class SignatureSet: Sendable {
     /// Built once; shared by the extractors of every thread.
     let dispatchTables: SignatureDispatchTables
 
+    /// Modules whose lines hand captures to a later line (`carry`): a parallel read keeps such a line and
+    /// the lines after it in one segment.
+    public var carrierModules: [String] { Array(Set(signatures.filter { $0.carry != nil }.compactMap(\.module))).sorted() }
+
     private struct Entry: Decodable {
         var id: String
         var fact: String

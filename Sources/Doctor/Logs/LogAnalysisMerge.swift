@@ -19,7 +19,7 @@ extension LogAnalysisBuilder {
         var state = FileState(name: name)
         let summary = try reader.forEachSegment(
             path: path, threads: options.threads, minimumParallelSize: options.parallelMinimumSize,
-            segmentSize: options.segmentSize,
+            segmentSize: options.segmentSize, carrierModules: signatures.carrierModules,
             work: { read -> (LogAnalysisBuilder, FileState)? in
                 guard let part = try? LogAnalysisBuilder(options: partOptions, signatures: signatures) else { return nil }
                 var partState = FileState(name: name)
