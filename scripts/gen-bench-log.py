@@ -3,7 +3,7 @@
 
     scripts/gen-bench-log.py --size 1G --seed 42 --source ../shared/corpus/logs/real-prosody-0.12 --out FILE
 
-The real log (debug.log and info.log of a Prosody 0.12 run) is read as records: a header line
+The real log (debug.log of a Prosody 0.12 run) is read as records: a header line
 `Mon DD HH:MM:SS source<TAB>level<TAB>message` and its continuation lines. The output replays
 stretches of consecutive records (so a session's lines stay together) picked at random, with
 every identifier made fresh for each stretch and kept consistent inside it: session sources
@@ -102,14 +102,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", default="1G")
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--source", required=True, help="directory with debug.log and info.log of a real run")
+    ap.add_argument("--source", required=True, help="directory with the debug.log of a real run")
     ap.add_argument("--domain", default="meet.example.com")
     ap.add_argument("--token-rate", type=float, default=0.002)
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     limit = parse_size(args.size)
     rng = random.Random(args.seed)
-    paths = [os.path.join(args.source, n) for n in ("debug.log", "info.log") if os.path.exists(os.path.join(args.source, n))]
+    # debug.log holds every record of the run (info.log is the same run above debug: not added twice).
+    paths = [os.path.join(args.source, "debug.log")]
     records = read_records(paths, args.domain)
     if not records:
         sys.exit(f"no Prosody records in {args.source}")
