@@ -281,9 +281,11 @@ public final class FactExtractor {
         }
         regexRuns += 1
         guard let m = patterns[i].firstMatchNamedGroups(in: msg, scratch: scratch) else { return }
-        let s = sigs[i]
+        // Fields of the signature read one by one: copying the whole struct retains all of them.
         var captures = m.groups
-        for (k, v) in s.set where captures[k] == nil { captures[k] = v }
+        if !sigs[i].set.isEmpty {
+            for (k, v) in sigs[i].set where captures[k] == nil { captures[k] = v }
+        }
         // The physical line of the match: an event with continuation lines (a traceback, or
         // the prose and quoted lines of a paste) can match below its first line.
         var matchLine = ev.firstLine
@@ -312,7 +314,7 @@ public final class FactExtractor {
             }
             carried[key] = nil
         }
-        if let prefix = s.carry {
+        if let prefix = sigs[i].carry {
             if carried.count > 4096 { carried.removeAll() }
             var renamed: [String: String] = [:]
             for (k, v) in captures where !k.contains("_") || !k.hasPrefix(prefix + "_") { renamed[prefix + "_" + k] = v }
@@ -320,7 +322,7 @@ public final class FactExtractor {
             lastCarrierKey = key
         }
         factsEmitted += 1
-        try emit(LogFact(signatureID: s.id, fact: s.fact, captures: captures, line: matchLine,
+        try emit(LogFact(signatureID: sigs[i].id, fact: sigs[i].fact, captures: captures, line: matchLine,
                          lastLine: ev.lastLine, time: ev.time, source: source, level: ev.level,
                          message: String(decoding: shown, as: UTF8.self)))
     }

@@ -225,28 +225,22 @@ public final class LogAnalysisBuilder {
     }
 
     private func record(_ fact: LogFact, file: String, time: PackedLogTime) {
-        var fact = fact
-        if fact.time == nil { fact.time = time.timestamp }
-        // The example line is built only for the first occurrences a group keeps.
-        var cached: LogExample? = nil
+        let factTime = fact.time ?? time.timestamp
+        // The example line is built only for the first occurrences a group keeps, and once per fact.
+        var example: LogExample? = nil
         let order = sequence
-        let example = { () -> LogExample in
-            if let cached { return cached }
-            let e = LogExample(file: file, line: fact.line, time: fact.time, level: fact.level, source: fact.source,
-                               message: LogRedaction.redact(fact.message), order: order)
-            cached = e
-            return e
-        }
-        add(fact.fact, key: Self.key(for: fact), fact: fact, example: example)
+        add(fact.fact, key: Self.key(for: fact), fact: fact, time: factTime, file: file, order: order, example: &example)
         // Derived facts: who joined a MUC without a token.
         if fact.fact == "token-verify-attempt", let user = fact.captures["user"] {
             let bare = Self.bare(user)
             let isFocus = bare.hasPrefix("focus@")
             if let token = fact.captures["session_token"] {
                 if token == "nil" {
-                    add(isFocus ? "focus-token-nil" : "participant-token-nil", key: bare, fact: fact, example: example)
+                    add(isFocus ? "focus-token-nil" : "participant-token-nil", key: bare, fact: fact, time: factTime,
+                        file: file, order: order, example: &example)
                 } else {
-                    add("participant-token-present", key: bare, fact: fact, example: example)
+                    add("participant-token-present", key: bare, fact: fact, time: factTime, file: file, order: order,
+                        example: &example)
                 }
             }
         }
@@ -255,7 +249,8 @@ public final class LogAnalysisBuilder {
         }
     }
 
-    private func add(_ name: String, key: String, fact: LogFact, example: () -> LogExample) {
+    private func add(_ name: String, key: String, fact: LogFact, time: LogTimestamp?, file: String, order: Int,
+                     example: inout LogExample?) {
         // Mutate the nested dictionaries in place (a copy of either per fact was the hot spot).
         var k = key
         if analysis.groups[name, default: [:]][k] == nil, analysis.groups[name, default: [:]].count >= options.keyLimit {
@@ -266,11 +261,17 @@ public final class LogAnalysisBuilder {
             if g.count == 0 { g.captures = fact.captures }
             g.count += 1
             g.signatureIDs.insert(fact.signatureID)
-            if let t = fact.time {
+            if let t = time {
                 if g.firstTime.map({ LogTimestamp.earlier(t, $0) }) ?? true { g.firstTime = t }
                 if g.lastTime.map({ LogTimestamp.earlier($0, t) }) ?? true { g.lastTime = t }
             }
-            if g.examples.count < limit { g.examples.append(example()) }
+            if g.examples.count < limit {
+                if example == nil {
+                    example = LogExample(file: file, line: fact.line, time: time, level: fact.level, source: fact.source,
+                                         message: LogRedaction.redact(fact.message), order: order)
+                }
+                g.examples.append(example!)
+            }
         }
     }
 
