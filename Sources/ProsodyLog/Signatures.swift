@@ -164,6 +164,7 @@ public final class FactExtractor {
     private let bucketItems: UnsafeMutablePointer<Int32>
     private let others: UnsafeMutablePointer<Int32>
     private let othersRange: UnsafeMutablePointer<Int32>    // 5 * (lo, hi)
+    private let plainOthersRange: UnsafeMutablePointer<Int32>  // the same without `scope: pasted`
     private let hasBuckets: UnsafeMutablePointer<Bool>       // 5
     private let hot: UnsafeMutablePointer<SignatureDispatchTables.Hot>
 
@@ -186,7 +187,7 @@ public final class FactExtractor {
         let t = signatures.dispatchTables
         tables = t
         bucketStart = t.bucketStart; bucketItems = t.bucketItems; others = t.others
-        othersRange = t.othersRange; hasBuckets = t.hasBuckets; hot = t.hot
+        othersRange = t.othersRange; plainOthersRange = t.plainOthersRange; hasBuckets = t.hasBuckets; hot = t.hot
     }
 
     @inline(__always) static func key(_ b: [UInt8]) -> UInt32 {
@@ -212,7 +213,9 @@ public final class FactExtractor {
                 for j in lo..<hi { try check(Int(bucketItems[j]), ev, emit) }
             }
         }
-        let olo = Int(othersRange[2 * li]), ohi = Int(othersRange[2 * li + 1])
+        let plain = li < 4 && ev.continuationLines == 0
+        let range = plain ? plainOthersRange : othersRange
+        let olo = Int(range[2 * li]), ohi = Int(range[2 * li + 1])
         if olo < ohi {
             for j in olo..<ohi { try check(Int(others[j]), ev, emit) }
         }
@@ -348,6 +351,7 @@ final class SignatureDispatchTables: @unchecked Sendable {
     let bucketItems: UnsafeMutablePointer<Int32>
     let others: UnsafeMutablePointer<Int32>
     let othersRange: UnsafeMutablePointer<Int32>
+    let plainOthersRange: UnsafeMutablePointer<Int32>
     let hasBuckets: UnsafeMutablePointer<Bool>
     let hot: UnsafeMutablePointer<Hot>
     let hotBytes: UnsafeMutablePointer<UInt8>
@@ -357,6 +361,7 @@ final class SignatureDispatchTables: @unchecked Sendable {
         var allItems: [Int32] = []
         var allOthers: [Int32] = []
         var ranges: [(Int, Int)] = []
+        var plainRanges: [(Int, Int)] = []
         var has = [Bool](repeating: false, count: 5)
         for li in 0...4 {  // debug, info, warn, error, unknown level
             var buckets = [[Int32]](repeating: [], count: FactExtractor.bucketCount)
@@ -374,6 +379,10 @@ final class SignatureDispatchTables: @unchecked Sendable {
             has[li] = buckets.contains { !$0.isEmpty }
             ranges.append((allOthers.count, allOthers.count + others.count))
             allOthers.append(contentsOf: others)
+            // For a record with a level and no continuation: the same list without `scope: pasted`.
+            let plain = others.filter { !sigs[Int($0)].pastedOnly }
+            plainRanges.append((allOthers.count, allOthers.count + plain.count))
+            allOthers.append(contentsOf: plain)
         }
         func copy(_ a: [Int32]) -> UnsafeMutablePointer<Int32> {
             let p = UnsafeMutablePointer<Int32>.allocate(capacity: max(a.count, 1))
@@ -384,6 +393,7 @@ final class SignatureDispatchTables: @unchecked Sendable {
         bucketItems = copy(allItems)
         others = copy(allOthers)
         othersRange = copy(ranges.flatMap { [Int32($0.0), Int32($0.1)] })
+        plainOthersRange = copy(plainRanges.flatMap { [Int32($0.0), Int32($0.1)] })
         hasBuckets = .allocate(capacity: 5)
         hasBuckets.initialize(from: has, count: 5)
         // Literal bytes of all filters in one block.
@@ -414,6 +424,7 @@ final class SignatureDispatchTables: @unchecked Sendable {
     deinit {
         bucketStart.deallocate(); bucketItems.deallocate(); others.deallocate()
         othersRange.deallocate(); hasBuckets.deallocate(); hot.deallocate(); hotBytes.deallocate()
+        plainOthersRange.deallocate()
     }
 }
 
