@@ -264,6 +264,22 @@ struct LineParser {
         self.policy = policy
     }
 
+    /// The timestamp of the last line, by its first 16 bytes: most lines share their second with the one
+    /// before, and then nothing is parsed.
+    private var lastStamp: (UInt64, UInt64) = (0, 0)
+    private var lastPacked: UInt64 = 0
+
+    @inline(__always) private mutating func classicPackedRepeated(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, Int)? {
+        guard n >= 16 else { return classicPacked(p, n) }
+        let raw = UnsafeRawPointer(p)
+        let stamp = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        if lastPacked != 0, stamp == lastStamp { return (lastPacked, 15) }
+        guard let (packed, e) = classicPacked(p, n) else { return nil }
+        lastStamp = stamp
+        lastPacked = packed
+        return (packed, e)
+    }
+
     @inline(__always) private mutating func emit(_ h: HeaderParse) {
         if count == 0 { first = h } else { extra.append(h) }
         count += 1
@@ -278,7 +294,7 @@ struct LineParser {
         var i = 0
 
         // Fast path: the default file sink, `Mon DD HH:MM:SS source\tlevel\tmessage`.
-        if let (packed, e) = classicPacked(p, n), e < n, p[e] == SP {
+        if let (packed, e) = classicPackedRepeated(p, n), e < n, p[e] == SP {
             h.tsPacked = packed
             i = e + 1
             // The source ends at the first TAB, followed by `level\t`: no per-byte checks needed (a source
