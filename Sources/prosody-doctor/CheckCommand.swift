@@ -20,7 +20,7 @@ struct CheckCommand: ParsableCommand {
     var paths: [String] = []
 
     @Option(help: "Name to use for standard input (Includes resolve against its directory).")
-    var stdinFilename: String = "stdin.cfg.lua"
+    var stdinFilename: String = CheckRequest.defaultStdinFilename
 
     @Option(help: "Report only findings not recorded in this baseline file.")
     var baseline: String?
@@ -38,6 +38,23 @@ struct CheckCommand: ParsableCommand {
         if paths.isEmpty { throw ValidationError("give at least one config file, or - for standard input") }
         if paths.contains("-") && logs.contains("-") { throw ValidationError("standard input can be the config or a --log, not both") }
     }
+
+    func run() throws {
+        try CheckRequest(paths: paths, stdinFilename: stdinFilename, baseline: baseline, writeBaseline: writeBaseline,
+                         logs: logs, output: output.settings, selection: selection.settings).run()
+    }
+}
+
+/// A `check` run as plain values: what `CheckCommand` parsed, or what `QuickCheck` read.
+struct CheckRequest {
+    static let defaultStdinFilename = "stdin.cfg.lua"
+    var paths: [String]
+    var stdinFilename = CheckRequest.defaultStdinFilename
+    var baseline: String? = nil
+    var writeBaseline: String? = nil
+    var logs: [String] = []
+    var output = OutputSettings()
+    var selection = SelectionSettings()
 
     func run() throws {
         let firstDirectory = paths.first.map { $0 == "-" ? FileManager.default.currentDirectoryPath : ($0 as NSString).deletingLastPathComponent }

@@ -14,6 +14,10 @@ struct ProsodyDoctor: ParsableCommand {
     /// Exit codes: 0 clean, 1 findings, 2 usage error, 3 unreadable input.
     static func main() {
         do {
+            if let check = QuickCheck.request(CommandLine.arguments.dropFirst()) {
+                try check.run()
+                return
+            }
             var command = try parseAsRoot()
             try command.run()
         } catch let exit as ExitCode {
