@@ -304,16 +304,33 @@ public enum KnownOptions {
         }
     }
 
-    /// The known names in sorted order with their length and underscore-free form, computed
-    /// once (`suggestion` runs for every unknown option). ASCII names drop `_` bytewise
-    /// (what `replacingOccurrences` gives them).
-    private static let suggestionCandidates: [(name: String, count: Int, squashed: String)] =
-        allNames.sorted().map { name in
-            let squashed = name.utf8.allSatisfy({ $0 < 0x80 })
-                ? String(decoding: name.utf8.filter { $0 != UInt8(ascii: "_") }, as: UTF8.self)
-                : name.replacingOccurrences(of: "_", with: "")
-            return (name, name.count, squashed)
+    /// A known name with what `suggestion` compares: its length in characters, its
+    /// underscore-free form, and both as UTF-8 bytes (the edit distance works on bytes).
+    private struct Candidate {
+        var name: String
+        var count: Int
+        var bytes: [UInt8]
+        var squashed: String
+        var squashedCount: Int
+        var squashedBytes: [UInt8]
+    }
+
+    /// The known names, computed once (`suggestion` runs for every unknown option). Not
+    /// sorted: `suggestion` breaks ties by name itself, which gives the answer a scan in
+    /// sorted order would.
+    private static let suggestionCandidates: [Candidate] =
+        allNames.map { name in
+            let squashed = withoutUnderscores(name)
+            return Candidate(name: name, count: name.count, bytes: Array(name.utf8),
+                             squashed: squashed, squashedCount: squashed.count, squashedBytes: Array(squashed.utf8))
         }
+
+    /// ASCII names drop `_` bytewise (what `replacingOccurrences` gives them, without Foundation).
+    private static func withoutUnderscores(_ name: String) -> String {
+        name.utf8.allSatisfy({ $0 < 0x80 })
+            ? String(decoding: name.utf8.filter { $0 != UInt8(ascii: "_") }, as: UTF8.self)
+            : name.replacingOccurrences(of: "_", with: "")
+    }
 
     /// The closest known option for a probable typo, or nil. Accepts an edit distance of 1
     /// for names of 4–7 characters and 2 for longer names (transpositions count as 1).
@@ -322,27 +339,35 @@ public enum KnownOptions {
         let length = name.count
         guard length >= 4 else { return nil }
         let limit = length >= 8 ? 2 : 1
+        let bytes = Array(name.utf8)
+        // The nearest name; between equally near ones, the first in sorted order.
         var best: (name: String, distance: Int)?
         for entry in suggestionCandidates where abs(entry.count - length) <= limit {
-            let candidate = entry.name
-            let d = EditDistance.damerauLevenshtein(name, candidate, limit: limit)
-            if d <= limit, d < (best?.distance ?? Int.max) { best = (candidate, d) }
+            let d = EditDistance.damerauLevenshtein(bytes, entry.bytes, limit: limit)
+            guard d <= limit else { continue }
+            if let current = best, current.distance < d || (current.distance == d && current.name < entry.name) { continue }
+            best = (entry.name, d)
         }
         if let best { return best.name }
-        // Swapped words (`plugins_path` for `plugin_paths`), or a missing/extra underscore.
-        let squashed = name.replacingOccurrences(of: "_", with: "")
+        // Swapped words (`plugins_path` for `plugin_paths`), or a missing/extra underscore:
+        // the first such name in sorted order.
+        let squashed = withoutUnderscores(name)
+        let squashedCount = squashed.count
+        let squashedBytes = Array(squashed.utf8)
+        let words = Set(name.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) })
+        var first: String?
         for entry in suggestionCandidates {
             let candidate = entry.name
-            let c = entry.squashed
-            if c == squashed { return candidate }
-            if length >= 8, abs(c.count - squashed.count) <= 2,
-               EditDistance.damerauLevenshtein(squashed, c, limit: 2) <= 2,
-               Set(candidate.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) })
-                == Set(name.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) }) {
-                return candidate
+            if let found = first, found < candidate { continue }
+            if entry.squashed == squashed {
+                first = candidate
+            } else if length >= 8, abs(entry.squashedCount - squashedCount) <= 2,
+               EditDistance.damerauLevenshtein(squashedBytes, entry.squashedBytes, limit: 2) <= 2,
+               Set(candidate.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) }) == words {
+                first = candidate
             }
         }
-        return nil
+        return first
     }
 }
 
@@ -359,28 +384,43 @@ extension KnownOptions {
 public enum EditDistance {
     /// Optimal-string-alignment distance; stops early (returns limit + 1) past `limit`.
     public static func damerauLevenshtein(_ a: String, _ b: String, limit: Int = .max) -> Int {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        distance(Array(a.utf8), Array(b.utf8), limit: limit)
+    }
+
+    /// For callers that only ask "within `limit`?": the distance is at least the difference
+    /// in length, so pairs further apart than that are answered (limit + 1) without a table.
+    static func damerauLevenshtein(_ x: [UInt8], _ y: [UInt8], limit: Int) -> Int {
+        if abs(x.count - y.count) > limit { return limit + 1 }
+        return distance(x, y, limit: limit)
+    }
+
+    /// Optimal-string-alignment distance on UTF-8 bytes.
+    private static func distance(_ x: [UInt8], _ y: [UInt8], limit: Int) -> Int {
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
-        var previousPrevious = [Int](repeating: 0, count: y.count + 1)
-        var previous = Array(0...y.count)
-        var current = [Int](repeating: 0, count: y.count + 1)
-        for i in 1...x.count {
-            current[0] = i
-            var rowMinimum = current[0]
-            for j in 1...y.count {
-                let cost = x[i - 1] == y[j - 1] ? 0 : 1
-                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
-                    value = min(value, previousPrevious[j - 2] + 1)
+        let width = y.count + 1
+        // Three rows in one scratch buffer, rotated by index (no allocation per row).
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * width) { rows in
+            var previousPrevious = rows.baseAddress!
+            var previous = previousPrevious + width
+            var current = previous + width
+            for j in 0..<width { previousPrevious[j] = 0; previous[j] = j; current[j] = 0 }
+            for i in 1...x.count {
+                current[0] = i
+                var rowMinimum = current[0]
+                for j in 1...y.count {
+                    let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                    var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                    if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+                        value = min(value, previousPrevious[j - 2] + 1)
+                    }
+                    current[j] = value
+                    rowMinimum = min(rowMinimum, value)
                 }
-                current[j] = value
-                rowMinimum = min(rowMinimum, value)
+                if rowMinimum > limit { return limit + 1 }
+                (previousPrevious, previous, current) = (previous, current, previousPrevious)
             }
-            if rowMinimum > limit { return limit + 1 }
-            previousPrevious = previous
-            previous = current
+            return previous[y.count]
         }
-        return previous[y.count]
     }
 }
