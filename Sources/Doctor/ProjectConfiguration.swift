@@ -106,6 +106,7 @@ public struct ProjectConfiguration: Sendable, Equatable {
 
     /// The nearest `.prosody-doctor.yml` in `directory` or its parents.
     public static func find(from directory: String) -> String? {
+        if let found = findFromPlainAbsolutePath(directory) { return found }
         var current = URL(fileURLWithPath: directory).standardizedFileURL
         while true {
             let candidate = current.appendingPathComponent(fileName).path
@@ -113,6 +114,29 @@ public struct ProjectConfiguration: Sendable, Equatable {
             let parent = current.deletingLastPathComponent()
             if parent.path == current.path { return nil }
             current = parent
+        }
+    }
+
+    /// `find` for an absolute path of plain names (no `.`, `..`, `//`, trailing `/` or unusual
+    /// characters): what standardising its file URL and walking up gives, without URL.
+    /// nil when the path is not of that form (`find` then walks with URL).
+    private static func findFromPlainAbsolutePath(_ directory: String) -> String?? {
+        let plain = directory.utf8.allSatisfy { b in
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+                || b == UInt8(ascii: "/") || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+        }
+        guard plain, directory.hasPrefix("/") else { return nil }
+        let components = directory.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        if directory == "/" {
+            return .some(FileManager.default.fileExists(atPath: "/" + fileName) ? "/" + fileName : nil)
+        }
+        guard components.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else { return nil }
+        var names = Array(components)
+        while true {
+            let candidate = "/" + (names.map { $0 + "/" }.joined()) + fileName
+            if FileManager.default.fileExists(atPath: candidate) { return .some(candidate) }
+            if names.isEmpty { return .some(nil) }
+            names.removeLast()
         }
     }
 

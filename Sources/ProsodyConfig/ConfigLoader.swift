@@ -137,7 +137,12 @@ public struct ConfigLoader: Sendable {
         let scalars = Array(path.unicodeScalars)
         var end = scalars.count
         var start = end
-        while start > 0, scalars[start - 1].isASCII, CharacterSet.alphanumerics.contains(scalars[start - 1]) { start -= 1 }
+        // ASCII alphanumerics (what CharacterSet.alphanumerics holds of ASCII), without
+        // setting up a CharacterSet.
+        func isASCIIAlphanumeric(_ s: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s)
+        }
+        while start > 0, isASCIIAlphanumeric(scalars[start - 1]) { start -= 1 }
         if start == end { end = 0 }
         let format = String(String.UnicodeScalarView(scalars[start..<scalars.count]))
         if format != "lua" {

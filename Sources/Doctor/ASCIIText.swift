@@ -1,0 +1,45 @@
+import Foundation
+
+/// Foundation string operations without Foundation for ASCII text.
+///
+/// `trimmingCharacters` and `replacingOccurrences` bridge through NSString, and their first
+/// use instantiates generic metadata (protocol-conformance scans of the whole binary): a
+/// visible part of a small `check`. On ASCII text their answer is a plain byte operation;
+/// other text still goes to Foundation, so results are the same for every input.
+public enum ASCIIText {
+    /// `text.trimmingCharacters(in: .whitespaces)` (for ASCII: spaces and tabs).
+    public static func trimmingWhitespaces(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return text.trimmingCharacters(in: .whitespaces) }
+        func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        guard let first = utf8.firstIndex(where: { !isBlank($0) }) else { return "" }
+        let last = utf8.lastIndex(where: { !isBlank($0) })!
+        if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return text }
+        return String(text[first...last])
+    }
+
+    /// `text.replacingOccurrences(of: target, with: replacement)`. Foundation runs only when
+    /// the text may contain `target` (ASCII text without its bytes cannot).
+    public static func replacing(_ target: String, with replacement: String, in text: String) -> String {
+        if target.utf8.allSatisfy({ $0 < 0x80 }), text.utf8.allSatisfy({ $0 < 0x80 }), !containsBytes(text, target) {
+            return text
+        }
+        return text.replacingOccurrences(of: target, with: replacement)
+    }
+
+    /// The text before the first line feed (`components(separatedBy: "\n").first`).
+    public static func firstLine(_ text: String) -> String {
+        guard let end = text.utf8.firstIndex(of: 0x0A) else { return text }
+        return String(text[..<end])
+    }
+
+    static func containsBytes(_ text: String, _ target: String) -> Bool {
+        let haystack = Array(text.utf8), needle = Array(target.utf8)
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
+    }
+}
