@@ -18,28 +18,33 @@ public enum ASCIIText {
         return String(text[first...last])
     }
 
-    /// `text.replacingOccurrences(of: target, with: replacement)`. Foundation runs only when
-    /// the text may contain `target` (ASCII text without its bytes cannot).
+    /// `text.replacingOccurrences(of: target, with: replacement)`.
     public static func replacing(_ target: String, with replacement: String, in text: String) -> String {
-        if target.utf8.allSatisfy({ $0 < 0x80 }), text.utf8.allSatisfy({ $0 < 0x80 }), !containsBytes(text, target) {
-            return text
+        guard !target.isEmpty, target.utf8.allSatisfy({ $0 < 0x80 }), text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.replacingOccurrences(of: target, with: replacement)
         }
-        return text.replacingOccurrences(of: target, with: replacement)
+        // Left to right, without overlaps, as NSString does.
+        let haystack = Array(text.utf8), needle = Array(target.utf8)
+        var output: [UInt8] = []
+        var start = 0, copied = 0
+        while start + needle.count <= haystack.count {
+            if haystack[start] == needle[0], haystack[start..<(start + needle.count)].elementsEqual(needle) {
+                output += haystack[copied..<start]
+                output += replacement.utf8
+                start += needle.count
+                copied = start
+            } else {
+                start += 1
+            }
+        }
+        if copied == 0 { return text }
+        output += haystack[copied...]
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The text before the first line feed (`components(separatedBy: "\n").first`).
     public static func firstLine(_ text: String) -> String {
         guard let end = text.utf8.firstIndex(of: 0x0A) else { return text }
         return String(text[..<end])
-    }
-
-    static func containsBytes(_ text: String, _ target: String) -> Bool {
-        let haystack = Array(text.utf8), needle = Array(target.utf8)
-        guard !needle.isEmpty else { return true }
-        guard haystack.count >= needle.count else { return false }
-        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
-            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
-        }
-        return false
     }
 }

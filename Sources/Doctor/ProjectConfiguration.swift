@@ -1,4 +1,5 @@
 import Foundation
+import ProsodyConfig
 import Yams
 
 /// `.prosody-doctor.yml`: per-project policy, found upward from the checked file.
@@ -128,13 +129,13 @@ public struct ProjectConfiguration: Sendable, Equatable {
         guard plain, directory.hasPrefix("/") else { return nil }
         let components = directory.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         if directory == "/" {
-            return .some(FileManager.default.fileExists(atPath: "/" + fileName) ? "/" + fileName : nil)
+            return .some(PosixFiles.kind(of: "/" + fileName).exists ? "/" + fileName : nil)
         }
         guard components.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else { return nil }
         var names = Array(components)
         while true {
             let candidate = "/" + (names.map { $0 + "/" }.joined()) + fileName
-            if FileManager.default.fileExists(atPath: candidate) { return .some(candidate) }
+            if PosixFiles.kind(of: candidate).exists { return .some(candidate) }
             if names.isEmpty { return .some(nil) }
             names.removeLast()
         }

@@ -81,6 +81,9 @@ private final class ResultBox<T>: @unchecked Sendable {
 /// Falls back to the calling thread if no thread can be created.
 func runOnLargeStack<T>(_ body: @escaping () -> T) -> T {
     #if os(Linux)
+    // Already on such a thread (the config loader runs on one): starting another, per
+    // file, costs more than parsing a small file.
+    if isLargeStackThread() { return body() }
     let box = ResultBox<T>()
     let job = StackJob { box.value = body() }
     var attr = pthread_attr_t()
@@ -91,6 +94,7 @@ func runOnLargeStack<T>(_ body: @escaping () -> T) -> T {
     let arg = Unmanaged.passRetained(job).toOpaque()
     let rc = pthread_create(&thread, &attr, { raw in
         let job = Unmanaged<StackJob>.fromOpaque(raw!).takeRetainedValue()
+        markLargeStackThread()
         job.body()
         return nil
     }, arg)
@@ -105,6 +109,22 @@ func runOnLargeStack<T>(_ body: @escaping () -> T) -> T {
     return body()
     #endif
 }
+
+#if os(Linux)
+/// Marks the threads started for a large stack (here and by ProsodyConfig's loader).
+private let largeStackKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()
+
+/// True on a thread started for its 64 MiB stack: work nested in it (a parse inside a
+/// load) has room left and needs no thread of its own.
+public func isLargeStackThread() -> Bool { pthread_getspecific(largeStackKey) != nil }
+
+/// Called first thing on such a thread.
+public func markLargeStackThread() { pthread_setspecific(largeStackKey, UnsafeRawPointer(bitPattern: 1)) }
+#endif
 
 struct ParseFailure: Error {
     var message: String

@@ -80,23 +80,23 @@ public struct ConfigLoader: Sendable {
         let mainPath = absolutizeMainPath ? Self.absolutize(path) : path
         let evaluator = makeEvaluator()
         let fileLocation = SourceLocation(file: mainPath, range: Evaluator.lineRange(1))
-        var isDir: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: mainPath, isDirectory: &isDir) {
+        let kind = PosixFiles.kind(of: mainPath)
+        if !kind.exists {
             evaluator.report(.unreadableFile(path: mainPath), "\(mainPath): No such file or directory", at: nil,
                              fatal: true, errorKind: "file")
             return finish(evaluator, mainFile: mainPath)
         }
-        if isDir.boolValue {
+        if kind.isDirectory {
             evaluator.report(.unreadableFile(path: mainPath), "\(mainPath) is a directory", at: nil, fatal: true, errorKind: "file")
             return finish(evaluator, mainFile: mainPath)
         }
         checkFormat(mainPath, evaluator)
-        guard let data = FileManager.default.contents(atPath: mainPath) else {
+        guard let bytes = PosixFiles.contents(of: mainPath) else {
             evaluator.report(.unreadableFile(path: mainPath), "\(mainPath): Permission denied", at: fileLocation,
                              fatal: true, errorKind: "file")
             return finish(evaluator, mainFile: mainPath)
         }
-        evaluator.loadFile(path: mainPath, bytes: [UInt8](data), includedFrom: nil)
+        evaluator.loadFile(path: mainPath, bytes: bytes, includedFrom: nil)
         return finish(evaluator, mainFile: mainPath)
     }
 

@@ -1211,8 +1211,7 @@ final class Evaluator {
     }
 
     func includeGlob(directory: String, glob: String, pattern: String, at: SourceLocation, env: FileEnv) throws {
-        var isDir: ObjCBool = false
-        guard !directory.isEmpty, FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue,
+        guard !directory.isEmpty, PosixFiles.kind(of: directory).isDirectory,
               var names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             let problemMessage = "cannot open \(directory): No such file or directory"
             report(.includeNotFound(pattern: pattern), problemMessage, at: at, fatal: true)
@@ -1245,23 +1244,23 @@ final class Evaluator {
             report(.evaluationLimit, "Include nesting deeper than \(settings.maxIncludeDepth)", at: at, fatal: true)
             return
         }
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+        let kind = PosixFiles.kind(of: path)
+        guard kind.exists else {
             report(.includeNotFound(pattern: pattern), "Error loading included \(path): \(path): No such file or directory",
                    at: at, fatal: true)
             return
         }
-        if isDir.boolValue {
+        if kind.isDirectory {
             report(.unreadableFile(path: path),
                    "Error loading included \(path): it is a directory (Prosody: bad argument #1 to 'load' (function expected, got nil))",
                    at: at, fatal: true)
             return
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = PosixFiles.contents(of: path) else {
             report(.unreadableFile(path: path), "Error loading included \(path): \(path): Permission denied", at: at, fatal: true)
             return
         }
-        loadFile(path: path, bytes: [UInt8](data), includedFrom: at)
+        loadFile(path: path, bytes: bytes, includedFrom: at)
     }
 
     static func samePath(_ a: String, _ b: String) -> Bool {

@@ -129,19 +129,19 @@ enum InputLoading {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             return loader.load(bytes: [UInt8](data), fileName: stdinFilename)
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        guard PosixFiles.kind(of: path).exists else {
             throw UserFacingError(message: "\(path): no such file", status: ExitStatus.unreadable)
         }
         var file = path
-        if isDirectory.boolValue {
+        if PosixFiles.kind(of: path).isDirectory {
             file = (path as NSString).appendingPathComponent("prosody.cfg.lua")
-            guard FileManager.default.fileExists(atPath: file) else {
+            guard PosixFiles.kind(of: file).exists else {
                 throw UserFacingError(message: "\(path) is a directory without prosody.cfg.lua; name the main config file",
                                       status: ExitStatus.unreadable)
             }
         }
-        guard FileManager.default.isReadableFile(atPath: file), FileManager.default.contents(atPath: file) != nil else {
+        // FileManager.isReadableFile is access(R_OK); the file must also open and read.
+        guard access(file, R_OK) == 0, PosixFiles.contents(of: file) != nil else {
             throw UserFacingError(message: "\(file): cannot read (permission denied?)", status: ExitStatus.unreadable)
         }
         return loader.load(path: file)
