@@ -103,6 +103,8 @@ struct EvaluatorSettings {
     var maxExpressionDepth = 260
     var maxIncludeDepth = 40
     var stepBudget = 2_000_000
+    /// Keep every file's syntax tree until the evaluator goes (`leavesEvaluationAllocated`).
+    var keepsSyntaxTrees = false
 }
 
 final class RawEntry {
@@ -169,6 +171,8 @@ final class Evaluator {
     var longPathReported = Set<String>()
     /// Set once a RunScript ran (its Lua globals are unknown to us).
     var runScriptSeen: String?
+    /// The syntax trees of the files loaded, when `settings.keepsSyntaxTrees`.
+    var syntaxTrees: [ParseResult] = []
 
     static let dynamicSectionName = "<dynamic>"
 
@@ -227,6 +231,7 @@ final class Evaluator {
             while i < text.count, text[i] != UInt8(ascii: "\n") { text[i] = 0x20; i += 1 }
         }
         let parsed = LuaParser.parse(text)
+        if settings.keepsSyntaxTrees { syntaxTrees.append(parsed) }
         for error in parsed.errors {
             report(.syntaxError, error.message, at: SourceLocation(file: path, range: error.range), fatal: true)
         }

@@ -69,6 +69,8 @@ struct CheckRequest {
         var findings: [Finding] = []
         var sources = SourceFiles()
         var files: [String] = []
+        // Every context stays allocated until the process exits (never freed: see the end).
+        var contexts: [AnalysisContext] = []
         let logAnalysis = try logs.isEmpty ? nil : LogInput.analyse(logs)
         if let logAnalysis { sources.addLogLines(logAnalysis.allExamples); files += logAnalysis.files.map(\.name) }
         for (index, path) in paths.enumerated() {
@@ -81,6 +83,7 @@ struct CheckRequest {
             context.logs = index == 0 ? logAnalysis : nil
             if logAnalysis != nil { context.sources.addLogLines(logAnalysis!.allExamples) }
             findings += Engine().runCorrelated(context, filter: filter)
+            contexts.append(context)
             sources.texts.merge(loaded.sources.texts) { a, _ in a }
             files += loaded.configuration.files
         }
@@ -104,8 +107,9 @@ struct CheckRequest {
             handle.write(Data(GitHubReporter().stepSummary(report).utf8))
             handle.closeFile()
         }
-        // Exit here: tearing down a big model (freeing every section and option) would cost
-        // a tenth of the run, and the process is done with it.
+        // Exit here: tearing down a big model (freeing every section and option, the contexts
+        // and their derived facts) would cost a tenth of the run, and the process is done with it.
+        withExtendedLifetime(contexts) {}
         FileHandle.standardOutput.synchronizeFile()
         Foundation.exit(exitStatus(for: findings, failLevel: failLevel))
     }
@@ -124,7 +128,9 @@ enum InputLoading {
     /// Loads a config path, a directory with prosody.cfg.lua, or `-` (stdin).
     /// An input that cannot be read at all is exit status 3.
     static func loadConfig(_ path: String, stdinFilename: String, release: ProsodyRelease = .v0_12) throws -> LoadedConfiguration {
-        let loader = ConfigLoader(version: release == .v13 ? .v13 : .v0_12)
+        var loader = ConfigLoader(version: release == .v13 ? .v13 : .v0_12)
+        // check exits once it has reported (see the end of CheckRequest.run).
+        loader.leavesEvaluationAllocated = true
         if path == "-" {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             return loader.load(bytes: [UInt8](data), fileName: stdinFilename)
