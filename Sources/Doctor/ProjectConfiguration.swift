@@ -127,17 +127,24 @@ public struct ProjectConfiguration: Sendable, Equatable {
                 || b == UInt8(ascii: "/") || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
         }
         guard plain, directory.hasPrefix("/") else { return nil }
-        let components = directory.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         if directory == "/" {
             return .some(PosixFiles.kind(of: "/" + fileName).exists ? "/" + fileName : nil)
         }
-        guard components.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else { return nil }
-        var names = Array(components)
+        // Every component after the leading "/" is a plain name: not empty, ".", or "..".
+        let bytes = Array(directory.utf8)
+        var componentStart = 1
+        for end in 1...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: "/") {
+            let component = bytes[componentStart..<end]
+            if component.isEmpty || component.allSatisfy({ $0 == UInt8(ascii: ".") }) && component.count <= 2 { return nil }
+            componentStart = end + 1
+        }
+        // The directory, then each parent up to "/": cut at the last "/" each time.
+        var directoryBytes = bytes
         while true {
-            let candidate = "/" + (names.map { $0 + "/" }.joined()) + fileName
+            let candidate = String(decoding: directoryBytes, as: UTF8.self) + "/" + fileName
             if PosixFiles.kind(of: candidate).exists { return .some(candidate) }
-            if names.isEmpty { return .some(nil) }
-            names.removeLast()
+            if directoryBytes.isEmpty { return .some(nil) }
+            directoryBytes.removeSubrange((directoryBytes.lastIndex(of: UInt8(ascii: "/")) ?? 0)...)
         }
     }
 

@@ -46,7 +46,13 @@ public struct ConfigLoader: Sendable {
         case sorted
     }
 
-    public var environment: [String: String]
+    /// The environment `ENV_` names read (default: the process environment, read when a
+    /// config first asks for a variable: copying it costs more than loading a small config).
+    public var environment: [String: String] {
+        get { environmentValues ?? ProcessInfo.processInfo.environment }
+        set { environmentValues = newValue }
+    }
+    private var environmentValues: [String: String]?
     public var version: ProsodyVersion
     public var includeOrder: IncludeOrder
     /// Make a relative main path absolute against the working directory first, as
@@ -62,10 +68,10 @@ public struct ConfigLoader: Sendable {
     /// piece by piece costs about a tenth of the run and serves nothing.
     public var leavesEvaluationAllocated = false
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment,
+    public init(environment: [String: String]? = nil,
                 version: ProsodyVersion = .v0_12, includeOrder: IncludeOrder = .directoryListing,
                 absolutizeMainPath: Bool = true) {
-        self.environment = environment
+        self.environmentValues = environment
         self.version = version
         self.includeOrder = includeOrder
         self.absolutizeMainPath = absolutizeMainPath
@@ -131,7 +137,7 @@ public struct ConfigLoader: Sendable {
     }
 
     func makeEvaluator() -> Evaluator {
-        var settings = EvaluatorSettings(environment: environment, version: version, sortedIncludes: includeOrder == .sorted)
+        var settings = EvaluatorSettings(environment: environmentValues, version: version, sortedIncludes: includeOrder == .sorted)
         settings.keepsSyntaxTrees = leavesEvaluationAllocated
         settings.maxLoopIterations = maxLoopIterations
         settings.maxCallDepth = maxCallDepth

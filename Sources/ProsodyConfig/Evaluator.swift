@@ -93,7 +93,8 @@ enum Flow {
 
 /// Options of one evaluation.
 struct EvaluatorSettings {
-    var environment: [String: String]
+    /// nil: the process environment (see `Evaluator.environment`).
+    var environment: [String: String]?
     var version: ProsodyVersion
     var sortedIncludes: Bool
     var maxLoopIterations = 10_000
@@ -171,6 +172,8 @@ final class Evaluator {
     var longPathReported = Set<String>()
     /// Set once a RunScript ran (its Lua globals are unknown to us).
     var runScriptSeen: String?
+    /// The environment `ENV_` names read, copied from the process on first use.
+    lazy var environment: [String: String] = settings.environment ?? ProcessInfo.processInfo.environment
     /// The syntax trees of the files loaded, when `settings.keepsSyntaxTrees`.
     var syntaxTrees: [ParseResult] = []
 
@@ -860,7 +863,7 @@ final class Evaluator {
         if let v = env.raw[name] { return v }
         if name.hasPrefix("ENV_") {
             let variable = String(name.dropFirst(4))
-            if let value = settings.environment[variable] { return .string(value) }
+            if let value = environment[variable] { return .string(value) }
             return .nil
         }
         if settings.version == .v13, let state = sections[env.currentHost], let entry = state.entries[name] {
