@@ -47,7 +47,7 @@ let package = Package(
                 plugins: ["EmbedRules"]),
         .target(name: "Reporting", dependencies: ["Doctor", "ProsodyConfig", "LuaSyntax"]),
         .executableTarget(name: "prosody-doctor", dependencies: [
-            "Doctor", "Reporting", "ProsodyConfig", "ProsodyLog", "JitsiToken", "DeploymentFiles", "PasteAnalysis",
+            "Doctor", "LuaSyntax", "Reporting", "ProsodyConfig", "ProsodyLog", "JitsiToken", "DeploymentFiles", "PasteAnalysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         // A fully static, non-PIE executable: no dynamic loader, no symbol lookups, no

@@ -124,6 +124,26 @@ public func isLargeStackThread() -> Bool { pthread_getspecific(largeStackKey) !=
 
 /// Called first thing on such a thread.
 public func markLargeStackThread() { pthread_setspecific(largeStackKey, UnsafeRawPointer(bitPattern: 1)) }
+
+/// Lets the main thread count as such a thread, by raising its stack limit to 64 MiB (the
+/// kernel grows the main stack up to the limit in force when it grows, and keeps at least
+/// 128 MiB free below it for that). Loads then run on the calling thread: for a small
+/// config, starting a thread, and the memory arena glibc gives each new thread, cost more
+/// than the load. False (nothing changed) when the hard limit does not allow it.
+/// Call it on the main thread only.
+@discardableResult
+public func adoptMainThreadAsLargeStack() -> Bool {
+    let wanted: rlim_t = 64 << 20
+    var limit = rlimit()
+    guard getrlimit(__rlimit_resource_t(RLIMIT_STACK.rawValue), &limit) == 0 else { return false }
+    if limit.rlim_cur != rlim_t.max && limit.rlim_cur < wanted {
+        guard limit.rlim_max == rlim_t.max || limit.rlim_max >= wanted else { return false }
+        limit.rlim_cur = wanted
+        guard setrlimit(__rlimit_resource_t(RLIMIT_STACK.rawValue), &limit) == 0 else { return false }
+    }
+    markLargeStackThread()
+    return true
+}
 #endif
 
 struct ParseFailure: Error {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LuaSyntax
 
 @main
 struct ProsodyDoctor: ParsableCommand {
@@ -15,6 +16,7 @@ struct ProsodyDoctor: ParsableCommand {
     static func main() {
         do {
             if let check = QuickCheck.request(CommandLine.arguments.dropFirst()) {
+                adoptMainThreadAsLargeStack()
                 try check.run()
                 return
             }
