@@ -52,6 +52,10 @@ conformance-deps: deps
 
 build: deps
 	$(SWIFT) build $(PRODUCT_FLAGS) --product prosody-doctor
+	@# A binary as the linker wrote it starts ~0.5 ms slower than a byte-identical copy
+	@# (more, costlier page faults on its page-cache pages); installed binaries are copies.
+	@# Rewrite it once so that the build tree's binary starts like an installed one.
+	@cp $(BIN) $(BIN).copy && mv -f $(BIN).copy $(BIN)
 
 # The same binary, linked like the test build (no relinking between tests and conformance).
 build-test-config: deps
