@@ -147,17 +147,16 @@ public struct ConfigLoader: Sendable {
 
     /// configmanager picks the parser from the last run of alphanumerics of the file name.
     func checkFormat(_ path: String, _ evaluator: Evaluator) {
-        let scalars = Array(path.unicodeScalars)
-        var end = scalars.count
-        var start = end
-        // ASCII alphanumerics (what CharacterSet.alphanumerics holds of ASCII), without
-        // setting up a CharacterSet.
-        func isASCIIAlphanumeric(_ s: Unicode.Scalar) -> Bool {
-            ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s)
+        // The trailing run of ASCII alphanumerics (what CharacterSet.alphanumerics holds of
+        // ASCII), found on the UTF-8 bytes: any other byte ends the run.
+        let bytes = path.utf8
+        var start = bytes.endIndex
+        while start > bytes.startIndex {
+            let b = bytes[bytes.index(before: start)]
+            guard (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) else { break }
+            start = bytes.index(before: start)
         }
-        while start > 0, isASCIIAlphanumeric(scalars[start - 1]) { start -= 1 }
-        if start == end { end = 0 }
-        let format = String(String.UnicodeScalarView(scalars[start..<scalars.count]))
+        let format = String(path.unicodeScalars[start...])
         if format != "lua" {
             let message = format.isEmpty ? "no parser specified" : "no parser for \(format)"
             evaluator.report(.noParser(format: format), message, at: nil, fatal: true, errorKind: "file")

@@ -1220,7 +1220,8 @@ final class Evaluator {
 
     func includeGlob(directory: String, glob: String, pattern: String, at: SourceLocation, env: FileEnv) throws {
         guard !directory.isEmpty, PosixFiles.kind(of: directory).isDirectory,
-              var names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+              var names = PosixFiles.directoryEntries(of: directory)
+                ?? (try? FileManager.default.contentsOfDirectory(atPath: directory)) else {
             let problemMessage = "cannot open \(directory): No such file or directory"
             report(.includeNotFound(pattern: pattern), problemMessage, at: at, fatal: true)
             return

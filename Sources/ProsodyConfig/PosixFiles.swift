@@ -41,6 +41,26 @@ public enum PosixFiles {
         }
     }
 
+    /// `FileManager.contentsOfDirectory(atPath:)` for a directory of ASCII names: readdir's
+    /// order, without "." and "..". nil when the directory cannot be read or a name is not
+    /// ASCII (FileManager then answers, with its own decoding of names).
+    public static func directoryEntries(of path: String) -> [String]? {
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(dir) else { return errno == 0 ? names : nil }
+            let name: String? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let bytes = raw.prefix { $0 != 0 }
+                guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            guard let name else { return nil }
+            if name != "." && name != ".." { names.append(name) }
+        }
+    }
+
     /// After a short first read: what is left up to end of file (usually nothing).
     private static func readRest(_ fd: Int32, into start: [UInt8]) -> [UInt8]? {
         var bytes = start

@@ -304,25 +304,22 @@ public enum KnownOptions {
         }
     }
 
-    /// A known name with what `suggestion` compares: its length in characters, its
-    /// underscore-free form, and both as UTF-8 bytes (the edit distance works on bytes).
+    /// A known name and its length in characters (the first filter of `suggestion`).
     private struct Candidate {
         var name: String
         var count: Int
-        var bytes: [UInt8]
-        var squashed: String
-        var squashedCount: Int
-        var squashedBytes: [UInt8]
     }
 
     /// The known names, computed once (`suggestion` runs for every unknown option). Not
     /// sorted: `suggestion` breaks ties by name itself, which gives the answer a scan in
     /// sorted order would.
-    private static let suggestionCandidates: [Candidate] =
-        allNames.map { name in
-            let squashed = withoutUnderscores(name)
-            return Candidate(name: name, count: name.count, bytes: Array(name.utf8),
-                             squashed: squashed, squashedCount: squashed.count, squashedBytes: Array(squashed.utf8))
+    private static let suggestionCandidates: [Candidate] = allNames.map { Candidate(name: $0, count: $0.count) }
+
+    /// The underscore-free forms, for the second pass only (most unknown names never get there).
+    private static let squashedCandidates: [(name: String, squashed: String, count: Int)] =
+        suggestionCandidates.map { entry in
+            let squashed = withoutUnderscores(entry.name)
+            return (entry.name, squashed, squashed.count)
         }
 
     /// ASCII names drop `_` bytewise (what `replacingOccurrences` gives them, without Foundation).
@@ -339,11 +336,10 @@ public enum KnownOptions {
         let length = name.count
         guard length >= 4 else { return nil }
         let limit = length >= 8 ? 2 : 1
-        let bytes = Array(name.utf8)
         // The nearest name; between equally near ones, the first in sorted order.
         var best: (name: String, distance: Int)?
         for entry in suggestionCandidates where abs(entry.count - length) <= limit {
-            let d = EditDistance.damerauLevenshtein(bytes, entry.bytes, limit: limit)
+            let d = EditDistance.damerauLevenshtein(name, entry.name, within: limit)
             guard d <= limit else { continue }
             if let current = best, current.distance < d || (current.distance == d && current.name < entry.name) { continue }
             best = (entry.name, d)
@@ -353,16 +349,15 @@ public enum KnownOptions {
         // the first such name in sorted order.
         let squashed = withoutUnderscores(name)
         let squashedCount = squashed.count
-        let squashedBytes = Array(squashed.utf8)
         let words = Set(name.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) })
         var first: String?
-        for entry in suggestionCandidates {
+        for entry in squashedCandidates {
             let candidate = entry.name
             if let found = first, found < candidate { continue }
             if entry.squashed == squashed {
                 first = candidate
-            } else if length >= 8, abs(entry.squashedCount - squashedCount) <= 2,
-               EditDistance.damerauLevenshtein(squashedBytes, entry.squashedBytes, limit: 2) <= 2,
+            } else if length >= 8, abs(entry.count - squashedCount) <= 2,
+               EditDistance.damerauLevenshtein(squashed, entry.squashed, within: 2) <= 2,
                Set(candidate.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) }) == words {
                 first = candidate
             }
@@ -389,13 +384,18 @@ public enum EditDistance {
 
     /// For callers that only ask "within `limit`?": the distance is at least the difference
     /// in length, so pairs further apart than that are answered (limit + 1) without a table.
-    static func damerauLevenshtein(_ x: [UInt8], _ y: [UInt8], limit: Int) -> Int {
-        if abs(x.count - y.count) > limit { return limit + 1 }
-        return distance(x, y, limit: limit)
+    /// Reads both strings' UTF-8 in place (no copies) when they are native.
+    static func damerauLevenshtein(_ a: String, _ b: String, within limit: Int) -> Int {
+        if abs(a.utf8.count - b.utf8.count) > limit { return limit + 1 }
+        let inPlace = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in distance(x, y, limit: limit) }
+        }
+        return (inPlace ?? nil) ?? distance(Array(a.utf8), Array(b.utf8), limit: limit)
     }
 
     /// Optimal-string-alignment distance on UTF-8 bytes.
-    private static func distance(_ x: [UInt8], _ y: [UInt8], limit: Int) -> Int {
+    private static func distance<Bytes: RandomAccessCollection>(_ x: Bytes, _ y: Bytes, limit: Int) -> Int
+    where Bytes.Element == UInt8, Bytes.Index == Int {
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
         let width = y.count + 1
