@@ -94,7 +94,8 @@ public enum SecretMasking {
         #"(<(?:auth|response|success)(?![\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\x{200C}\x{200D}])[^>]*>)([A-Za-z0-9+/=]{4,})(</(?:auth|response|success)>)"#)
 
     private static func pattern(_ text: String) -> PCRE2Pattern {
-        try! PCRE2Pattern(compiling: "(*ANY)" + text, options: [.utf, .ucp])
+        // Interpreted, not JIT-compiled: they run on the few lines a report shows.
+        try! PCRE2Pattern(compiling: "(*ANY)" + text, options: [.utf, .ucp], jit: false)
     }
 
     /// HOCON (`password: "x"`, `"password": "x"`), properties (`...auth.PASSWORD=x`) and

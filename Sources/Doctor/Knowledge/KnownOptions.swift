@@ -388,9 +388,47 @@ public enum EditDistance {
     static func damerauLevenshtein(_ a: String, _ b: String, within limit: Int) -> Int {
         if abs(a.utf8.count - b.utf8.count) > limit { return limit + 1 }
         let inPlace = a.utf8.withContiguousStorageIfAvailable { x in
-            b.utf8.withContiguousStorageIfAvailable { y in distance(x, y, limit: limit) }
+            b.utf8.withContiguousStorageIfAvailable { y in bandedDistance(x, y, limit: limit) }
         }
-        return (inPlace ?? nil) ?? distance(Array(a.utf8), Array(b.utf8), limit: limit)
+        return (inPlace ?? nil) ?? bandedDistance(Array(a.utf8), Array(b.utf8), limit: limit)
+    }
+
+    /// `distance` computed only near the diagonal: a cell (i, j) is at least |i - j| away, so
+    /// cells further than `limit` from the diagonal are set to limit + 1 instead. A path
+    /// within `limit` never leaves the band, so a result within `limit` is exact, and one
+    /// past it stays past it.
+    private static func bandedDistance<Bytes: RandomAccessCollection>(_ x: Bytes, _ y: Bytes, limit: Int) -> Int
+    where Bytes.Element == UInt8, Bytes.Index == Int {
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        let cap = limit + 1
+        let width = y.count + 1
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * width) { rows in
+            var previousPrevious = rows.baseAddress!
+            var previous = previousPrevious + width
+            var current = previous + width
+            for j in 0..<width { previousPrevious[j] = cap; previous[j] = min(j, cap); current[j] = cap }
+            for i in 1...x.count {
+                current[0] = min(i, cap)
+                var rowMinimum = current[0]
+                for j in 1...y.count {
+                    if abs(i - j) > limit {
+                        current[j] = cap
+                        continue
+                    }
+                    let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                    var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                    if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+                        value = min(value, previousPrevious[j - 2] + 1)
+                    }
+                    current[j] = value
+                    rowMinimum = min(rowMinimum, value)
+                }
+                if rowMinimum > limit { return cap }
+                (previousPrevious, previous, current) = (previous, current, previousPrevious)
+            }
+            return min(previous[y.count], cap)
+        }
     }
 
     /// Optimal-string-alignment distance on UTF-8 bytes.
