@@ -315,12 +315,26 @@ public enum KnownOptions {
     /// sorted order would.
     private static let suggestionCandidates: [Candidate] = allNames.map { Candidate(name: $0, count: $0.count) }
 
-    /// The underscore-free forms, for the second pass only (most unknown names never get there).
-    private static let squashedCandidates: [(name: String, squashed: String, count: Int)] =
+    /// For the second pass: whether a name is ASCII, and the length of its underscore-free
+    /// form (the form itself is made only for the few names that get that far).
+    private static let squashedCandidates: [(name: String, isASCII: Bool, count: Int)] =
         suggestionCandidates.map { entry in
-            let squashed = withoutUnderscores(entry.name)
-            return (entry.name, squashed, squashed.count)
+            let name = entry.name
+            if name.utf8.allSatisfy({ $0 < 0x80 }) {
+                return (name, true, name.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "_") ? 0 : 1) })
+            }
+            return (name, false, withoutUnderscores(name).count)
         }
+
+    /// `withoutUnderscores(name) == squashed` for ASCII `name` and `squashed`, on bytes.
+    private static func equalsWithoutUnderscores(_ name: String, _ squashed: [UInt8]) -> Bool {
+        var index = 0
+        for byte in name.utf8 where byte != UInt8(ascii: "_") {
+            guard index < squashed.count, squashed[index] == byte else { return false }
+            index += 1
+        }
+        return index == squashed.count
+    }
 
     /// ASCII names drop `_` bytewise (what `replacingOccurrences` gives them, without Foundation).
     private static func withoutUnderscores(_ name: String) -> String {
@@ -349,15 +363,20 @@ public enum KnownOptions {
         // the first such name in sorted order.
         let squashed = withoutUnderscores(name)
         let squashedCount = squashed.count
+        let squashedBytes = Array(squashed.utf8)
+        let squashedIsASCII = squashedBytes.allSatisfy { $0 < 0x80 }
         let words = Set(name.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) })
         var first: String?
         for entry in squashedCandidates {
             let candidate = entry.name
             if let found = first, found < candidate { continue }
-            if entry.squashed == squashed {
+            let equal = entry.isASCII && squashedIsASCII
+                ? equalsWithoutUnderscores(candidate, squashedBytes)
+                : withoutUnderscores(candidate) == squashed
+            if equal {
                 first = candidate
             } else if length >= 8, abs(entry.count - squashedCount) <= 2,
-               EditDistance.damerauLevenshtein(squashed, entry.squashed, within: 2) <= 2,
+               EditDistance.damerauLevenshtein(squashed, withoutUnderscores(candidate), within: 2) <= 2,
                Set(candidate.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) }) == words {
                 first = candidate
             }
