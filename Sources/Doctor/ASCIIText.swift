@@ -42,9 +42,16 @@ public enum ASCIIText {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// The text before the first line feed (`components(separatedBy: "\n").first`).
+    /// The text before the first line feed (`components(separatedBy: "\n").first`). Like
+    /// Foundation, a CR LF pair (one character) is not a line feed.
     public static func firstLine(_ text: String) -> String {
-        guard let end = text.utf8.firstIndex(of: 0x0A) else { return text }
-        return String(text[..<end])
+        let utf8 = text.utf8
+        var previous: UInt8 = 0
+        for index in utf8.indices {
+            let byte = utf8[index]
+            if byte == 0x0A && previous != 0x0D { return String(text[..<index]) }
+            previous = byte
+        }
+        return text
     }
 }

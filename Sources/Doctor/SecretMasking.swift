@@ -86,11 +86,11 @@ public enum SecretMasking {
     // different definition), and `\b` after a word
     // letter as ICU's "no word character follows" (ICU's word characters).
     private static let space = #"\p{White_Space}"#
-    private static let assignmentPattern = pattern(
+    static let assignmentPattern = pattern(
         #"([A-Za-z_][A-Za-z0-9_]*)("# + space + #"*="# + space + #"*)("(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|\[=*\[.*?(?:\]=*\]|$))"#)
-    private static let jwtPattern = pattern(
+    static let jwtPattern = pattern(
         #"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"#)
-    private static let saslPattern = pattern(
+    static let saslPattern = pattern(
         #"(<(?:auth|response|success)(?![\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\x{200C}\x{200D}])[^>]*>)([A-Za-z0-9+/=]{4,})(</(?:auth|response|success)>)"#)
 
     private static func pattern(_ text: String) -> PCRE2Pattern {
@@ -101,7 +101,7 @@ public enum SecretMasking {
     /// HOCON (`password: "x"`, `"password": "x"`), properties (`...auth.PASSWORD=x`) and
     /// shell env (`JICOFO_AUTH_PASSWORD=x`) forms: a secret-named key followed by `:`, or
     /// by `=` when the key is dotted or upper case (Lua option names are neither).
-    private static let unquotedPattern = pattern(
+    static let unquotedPattern = pattern(
         #"(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\1("# + space + #"*:"# + space + #"*|(?<=[A-Za-z0-9_-])"# + space + #"*="# + space
             + #"*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\p{White_Space},;}]+)"#)
 
