@@ -282,13 +282,27 @@ public enum KnownOptions {
         allNames
     }
 
-    private static let allNames: Set<String> = core.union(community).union(prosodyModulesOptions).union(globalOnly)
-        .union(deprecated.keys).union(obsolete(for: .v0_11))
-        .union(["c2s_ssl", "s2s_ssl", "component_ports", "c2s_ports", "s2s_ports", "http_ports", "https_ports",
-                "c2s_direct_tls_ports", "s2s_direct_tls_ports", "http_interfaces", "https_interfaces",
-                "https_ssl", "http_ssl", "c2s_direct_tls_ssl", "s2s_direct_tls_ssl", "c2s_interfaces",
-                "s2s_interfaces", "component_interfaces", "console_ports", "console_interfaces",
-                "proxy65_ports", "proxy65_interfaces", "legacy_ssl_ports"])
+    /// Built in one table sized up front (chained unions rehash every name several times).
+    private static let allNames: Set<String> = {
+        var names = Set<String>(minimumCapacity: core.count + community.count + prosodyModulesOptions.count + globalOnly.count
+                                + deprecated.count + 64)
+        names.formUnion(core)
+        names.formUnion(community)
+        names.formUnion(prosodyModulesOptions)
+        names.formUnion(globalOnly)
+        names.formUnion(deprecated.keys)
+        names.formUnion(obsolete(for: .v0_11))
+        names.formUnion(networkOptionNames)
+        return names
+    }()
+
+    private static let networkOptionNames: [String] = [
+        "c2s_ssl", "s2s_ssl", "component_ports", "c2s_ports", "s2s_ports", "http_ports", "https_ports",
+        "c2s_direct_tls_ports", "s2s_direct_tls_ports", "http_interfaces", "https_interfaces",
+        "https_ssl", "http_ssl", "c2s_direct_tls_ssl", "s2s_direct_tls_ssl", "c2s_interfaces",
+        "s2s_interfaces", "component_interfaces", "console_ports", "console_interfaces",
+        "proxy65_ports", "proxy65_interfaces", "legacy_ssl_ports",
+    ]
 
     /// True when `name` is a known option, a network option, or belongs to a module that
     /// the configuration loads (`<module>_...`) or to a community module family.
