@@ -251,7 +251,10 @@ struct ValueConverter {
             depth += 1
             defer { ancestors.remove(id); depth -= 1 }
             var entries: [ConfigTable.Entry] = []
-            for (k, value) in t.entries {
+            entries.reserveCapacity(t.order.count)
+            // In insertion order, read in place (no array of pairs per table).
+            for k in t.order {
+                let value = t.storage[k]!
                 guard let cv = convert(value) else { continue }
                 let key: ConfigValue
                 switch k {
