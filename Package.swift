@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8",
                        providers: [.apt(["libpcre2-dev"])]),
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
+        // glibc's mallopt, for the heap set-up of big checks.
+        .target(name: "CMalloc"),
         // zlib (Debian zlib1g-dev) for reading rotated .gz logs.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ProsodyLog", dependencies: ["PCRE2", "CZlib", "Yams"]),
@@ -47,7 +49,7 @@ let package = Package(
                 plugins: ["EmbedRules"]),
         .target(name: "Reporting", dependencies: ["Doctor", "ProsodyConfig", "LuaSyntax"]),
         .executableTarget(name: "prosody-doctor", dependencies: [
-            "Doctor", "LuaSyntax", "Reporting", "ProsodyConfig", "ProsodyLog", "JitsiToken", "DeploymentFiles", "PasteAnalysis",
+            "Doctor", "LuaSyntax", "CMalloc", "Reporting", "ProsodyConfig", "ProsodyLog", "JitsiToken", "DeploymentFiles", "PasteAnalysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "LuaSyntaxTests", dependencies: ["LuaSyntax"]),

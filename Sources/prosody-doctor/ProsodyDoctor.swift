@@ -17,6 +17,10 @@ struct ProsodyDoctor: ParsableCommand {
         do {
             if let check = QuickCheck.request(CommandLine.arguments.dropFirst()) {
                 adoptMainThreadAsLargeStack()
+                LargeHeap.prepare(forInputOfSize: check.paths.reduce(0) { total, path in
+                    var info = stat()
+                    return total + (stat(path, &info) == 0 ? Int(info.st_size) : 0)
+                })
                 try check.run()
                 return
             }
