@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8",
                        providers: [.apt(["libpcre2-dev"])]),
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
+        // glibc's mallopt, for the heap set-up of big checks.
+        .target(name: "CMalloc"),
         // zlib (Debian zlib1g-dev) for reading rotated .gz logs.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The log hot path runs per event on gigabytes: no dynamic exclusivity checks there (they were
@@ -46,12 +48,12 @@ let package = Package(
         .executableTarget(name: "EmbedRulesTool", dependencies: ["Yams"], path: "Sources/EmbedRulesTool"),
         .plugin(name: "EmbedRules", capability: .buildTool(), dependencies: ["EmbedRulesTool"]),
         .target(name: "Doctor",
-                dependencies: ["LuaSyntax", "ProsodyConfig", "ProsodyLog", "JitsiToken", "DeploymentFiles", "Yams"],
+                dependencies: ["LuaSyntax", "ProsodyConfig", "ProsodyLog", "JitsiToken", "DeploymentFiles", "Yams", "PCRE2"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])],
                 plugins: ["EmbedRules"]),
         .target(name: "Reporting", dependencies: ["Doctor", "ProsodyConfig", "LuaSyntax"]),
         .executableTarget(name: "prosody-doctor", dependencies: [
-            "Doctor", "Reporting", "ProsodyConfig", "ProsodyLog", "JitsiToken", "DeploymentFiles", "PasteAnalysis",
+            "Doctor", "LuaSyntax", "CMalloc", "Reporting", "ProsodyConfig", "ProsodyLog", "JitsiToken", "DeploymentFiles", "PasteAnalysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "LuaSyntaxTests", dependencies: ["LuaSyntax"]),
@@ -60,7 +62,7 @@ let package = Package(
         .testTarget(name: "JitsiTokenTests", dependencies: ["JitsiToken",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto")]),
-        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "ProsodyConfig", "LuaSyntax", "DeploymentFiles",
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "ProsodyConfig", "LuaSyntax", "DeploymentFiles", "PCRE2",
             .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DeploymentFilesTests", dependencies: ["DeploymentFiles",

@@ -114,7 +114,7 @@ public struct FindingFactory: Sendable {
                      severity: Severity? = nil) -> Finding {
         Finding(ruleID: rule.id, ruleName: rule.name, severity: severity ?? rule.severity, category: rule.category,
                 message: message, location: location, related: related,
-                fix: fix ?? FixSuggestion(rule.fix.components(separatedBy: "\n").first ?? rule.fix),
+                fix: fix ?? FixSuggestion(ASCIIText.firstLine(rule.fix)),
                 confidence: confidence)
     }
 }

@@ -69,11 +69,13 @@ public struct Engine: Sendable {
     }
 
     public func run(_ context: AnalysisContext, filter: FindingFilter = FindingFilter()) -> [Finding] {
-        var findings: [Finding] = []
-        for implementation in implementations {
-            guard let check = implementation.check, let rule = catalogue.rule(implementation.id) else { continue }
-            findings += check(context, FindingFactory(rule: rule))
+        // The checks are independent: run on two threads, their findings are joined in
+        // implementation order, as one after the other.
+        let checks = implementations.compactMap { implementation in
+            implementation.check.flatMap { check in catalogue.rule(implementation.id).map { (check, FindingFactory(rule: $0)) } }
         }
+        var findings: [Finding] = SharedWork.map(checks.count) { index in checks[index].0(context, checks[index].1) }
+            .flatMap { $0 }
         var suppressions = SuppressionSet(directives: [], malformed: [])
         var unused: [SuppressionDirective] = []
         if context.inlineSuppressions {

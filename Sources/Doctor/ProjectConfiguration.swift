@@ -1,4 +1,5 @@
 import Foundation
+import ProsodyConfig
 import Yams
 
 /// `.prosody-doctor.yml`: per-project policy, found upward from the checked file.
@@ -106,6 +107,7 @@ public struct ProjectConfiguration: Sendable, Equatable {
 
     /// The nearest `.prosody-doctor.yml` in `directory` or its parents.
     public static func find(from directory: String) -> String? {
+        if let found = findFromPlainAbsolutePath(directory) { return found }
         var current = URL(fileURLWithPath: directory).standardizedFileURL
         while true {
             let candidate = current.appendingPathComponent(fileName).path
@@ -113,6 +115,36 @@ public struct ProjectConfiguration: Sendable, Equatable {
             let parent = current.deletingLastPathComponent()
             if parent.path == current.path { return nil }
             current = parent
+        }
+    }
+
+    /// `find` for an absolute path of plain names (no `.`, `..`, `//`, trailing `/` or unusual
+    /// characters): what standardising its file URL and walking up gives, without URL.
+    /// nil when the path is not of that form (`find` then walks with URL).
+    private static func findFromPlainAbsolutePath(_ directory: String) -> String?? {
+        let plain = directory.utf8.allSatisfy { b in
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+                || b == UInt8(ascii: "/") || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+        }
+        guard plain, directory.hasPrefix("/") else { return nil }
+        if directory == "/" {
+            return .some(PosixFiles.kind(of: "/" + fileName).exists ? "/" + fileName : nil)
+        }
+        // Every component after the leading "/" is a plain name: not empty, ".", or "..".
+        let bytes = Array(directory.utf8)
+        var componentStart = 1
+        for end in 1...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: "/") {
+            let component = bytes[componentStart..<end]
+            if component.isEmpty || component.allSatisfy({ $0 == UInt8(ascii: ".") }) && component.count <= 2 { return nil }
+            componentStart = end + 1
+        }
+        // The directory, then each parent up to "/": cut at the last "/" each time.
+        var directoryBytes = bytes
+        while true {
+            let candidate = String(decoding: directoryBytes, as: UTF8.self) + "/" + fileName
+            if PosixFiles.kind(of: candidate).exists { return .some(candidate) }
+            if directoryBytes.isEmpty { return .some(nil) }
+            directoryBytes.removeSubrange((directoryBytes.lastIndex(of: UInt8(ascii: "/")) ?? 0)...)
         }
     }
 

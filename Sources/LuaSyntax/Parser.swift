@@ -81,6 +81,9 @@ private final class ResultBox<T>: @unchecked Sendable {
 /// Falls back to the calling thread if no thread can be created.
 func runOnLargeStack<T>(_ body: @escaping () -> T) -> T {
     #if os(Linux)
+    // Already on such a thread (the config loader runs on one): starting another, per
+    // file, costs more than parsing a small file.
+    if isLargeStackThread() { return body() }
     let box = ResultBox<T>()
     let job = StackJob { box.value = body() }
     var attr = pthread_attr_t()
@@ -91,6 +94,7 @@ func runOnLargeStack<T>(_ body: @escaping () -> T) -> T {
     let arg = Unmanaged.passRetained(job).toOpaque()
     let rc = pthread_create(&thread, &attr, { raw in
         let job = Unmanaged<StackJob>.fromOpaque(raw!).takeRetainedValue()
+        markLargeStackThread()
         job.body()
         return nil
     }, arg)
@@ -105,6 +109,42 @@ func runOnLargeStack<T>(_ body: @escaping () -> T) -> T {
     return body()
     #endif
 }
+
+#if os(Linux)
+/// Marks the threads started for a large stack (here and by ProsodyConfig's loader).
+private let largeStackKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()
+
+/// True on a thread started for its 64 MiB stack: work nested in it (a parse inside a
+/// load) has room left and needs no thread of its own.
+public func isLargeStackThread() -> Bool { pthread_getspecific(largeStackKey) != nil }
+
+/// Called first thing on such a thread.
+public func markLargeStackThread() { pthread_setspecific(largeStackKey, UnsafeRawPointer(bitPattern: 1)) }
+
+/// Lets the main thread count as such a thread, by raising its stack limit to 64 MiB (the
+/// kernel grows the main stack up to the limit in force when it grows, and keeps at least
+/// 128 MiB free below it for that). Loads then run on the calling thread: for a small
+/// config, starting a thread, and the memory arena glibc gives each new thread, cost more
+/// than the load. False (nothing changed) when the hard limit does not allow it.
+/// Call it on the main thread only.
+@discardableResult
+public func adoptMainThreadAsLargeStack() -> Bool {
+    let wanted: rlim_t = 64 << 20
+    var limit = rlimit()
+    guard getrlimit(__rlimit_resource_t(RLIMIT_STACK.rawValue), &limit) == 0 else { return false }
+    if limit.rlim_cur != rlim_t.max && limit.rlim_cur < wanted {
+        guard limit.rlim_max == rlim_t.max || limit.rlim_max >= wanted else { return false }
+        limit.rlim_cur = wanted
+        guard setrlimit(__rlimit_resource_t(RLIMIT_STACK.rawValue), &limit) == 0 else { return false }
+    }
+    markLargeStackThread()
+    return true
+}
+#endif
 
 struct ParseFailure: Error {
     var message: String

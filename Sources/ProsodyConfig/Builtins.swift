@@ -284,7 +284,7 @@ extension Evaluator {
             guard case .string(let name) = arg(0) else {
                 throw badArg(0, "Credential", "string")
             }
-            guard let dir = settings.environment["CREDENTIALS_DIRECTORY"] else {
+            guard let dir = environment["CREDENTIALS_DIRECTORY"] else {
                 dynamicProblem("Credential(\"\(name)\") needs $CREDENTIALS_DIRECTORY", at: at)
                 return [.dynamic("Credential(\"\(name)\")")]
             }

@@ -46,7 +46,13 @@ public struct ConfigLoader: Sendable {
         case sorted
     }
 
-    public var environment: [String: String]
+    /// The environment `ENV_` names read (default: the process environment, read when a
+    /// config first asks for a variable: copying it costs more than loading a small config).
+    public var environment: [String: String] {
+        get { environmentValues ?? ProcessInfo.processInfo.environment }
+        set { environmentValues = newValue }
+    }
+    private var environmentValues: [String: String]?
     public var version: ProsodyVersion
     public var includeOrder: IncludeOrder
     /// Make a relative main path absolute against the working directory first, as
@@ -57,11 +63,15 @@ public struct ConfigLoader: Sendable {
     public var maxLoopIterations: Int
     public var maxCallDepth: Int
     public var stepBudget: Int
+    /// Leave the evaluation state (evaluator, syntax trees, Lua values) allocated after the
+    /// load. For a process that exits once it has reported: freeing a big config's state
+    /// piece by piece costs about a tenth of the run and serves nothing.
+    public var leavesEvaluationAllocated = false
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment,
+    public init(environment: [String: String]? = nil,
                 version: ProsodyVersion = .v0_12, includeOrder: IncludeOrder = .directoryListing,
                 absolutizeMainPath: Bool = true) {
-        self.environment = environment
+        self.environmentValues = environment
         self.version = version
         self.includeOrder = includeOrder
         self.absolutizeMainPath = absolutizeMainPath
@@ -79,24 +89,25 @@ public struct ConfigLoader: Sendable {
     func loadOnCurrentThread(path: String) -> LoadedConfiguration {
         let mainPath = absolutizeMainPath ? Self.absolutize(path) : path
         let evaluator = makeEvaluator()
+        if leavesEvaluationAllocated { _ = Unmanaged.passRetained(evaluator) }
         let fileLocation = SourceLocation(file: mainPath, range: Evaluator.lineRange(1))
-        var isDir: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: mainPath, isDirectory: &isDir) {
+        let kind = PosixFiles.kind(of: mainPath)
+        if !kind.exists {
             evaluator.report(.unreadableFile(path: mainPath), "\(mainPath): No such file or directory", at: nil,
                              fatal: true, errorKind: "file")
             return finish(evaluator, mainFile: mainPath)
         }
-        if isDir.boolValue {
+        if kind.isDirectory {
             evaluator.report(.unreadableFile(path: mainPath), "\(mainPath) is a directory", at: nil, fatal: true, errorKind: "file")
             return finish(evaluator, mainFile: mainPath)
         }
         checkFormat(mainPath, evaluator)
-        guard let data = FileManager.default.contents(atPath: mainPath) else {
+        guard let bytes = PosixFiles.contents(of: mainPath) else {
             evaluator.report(.unreadableFile(path: mainPath), "\(mainPath): Permission denied", at: fileLocation,
                              fatal: true, errorKind: "file")
             return finish(evaluator, mainFile: mainPath)
         }
-        evaluator.loadFile(path: mainPath, bytes: [UInt8](data), includedFrom: nil)
+        evaluator.loadFile(path: mainPath, bytes: bytes, includedFrom: nil)
         return finish(evaluator, mainFile: mainPath)
     }
 
@@ -108,6 +119,7 @@ public struct ConfigLoader: Sendable {
 
     func loadOnCurrentThread(bytes: [UInt8], fileName: String) -> LoadedConfiguration {
         let evaluator = makeEvaluator()
+        if leavesEvaluationAllocated { _ = Unmanaged.passRetained(evaluator) }
         evaluator.loadFile(path: fileName, bytes: bytes, includedFrom: nil)
         return finish(evaluator, mainFile: fileName)
     }
@@ -125,7 +137,8 @@ public struct ConfigLoader: Sendable {
     }
 
     func makeEvaluator() -> Evaluator {
-        var settings = EvaluatorSettings(environment: environment, version: version, sortedIncludes: includeOrder == .sorted)
+        var settings = EvaluatorSettings(environment: environmentValues, version: version, sortedIncludes: includeOrder == .sorted)
+        settings.keepsSyntaxTrees = leavesEvaluationAllocated
         settings.maxLoopIterations = maxLoopIterations
         settings.maxCallDepth = maxCallDepth
         settings.stepBudget = stepBudget
@@ -134,12 +147,16 @@ public struct ConfigLoader: Sendable {
 
     /// configmanager picks the parser from the last run of alphanumerics of the file name.
     func checkFormat(_ path: String, _ evaluator: Evaluator) {
-        let scalars = Array(path.unicodeScalars)
-        var end = scalars.count
-        var start = end
-        while start > 0, scalars[start - 1].isASCII, CharacterSet.alphanumerics.contains(scalars[start - 1]) { start -= 1 }
-        if start == end { end = 0 }
-        let format = String(String.UnicodeScalarView(scalars[start..<scalars.count]))
+        // The trailing run of ASCII alphanumerics (what CharacterSet.alphanumerics holds of
+        // ASCII), found on the UTF-8 bytes: any other byte ends the run.
+        let bytes = path.utf8
+        var start = bytes.endIndex
+        while start > bytes.startIndex {
+            let b = bytes[bytes.index(before: start)]
+            guard (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) else { break }
+            start = bytes.index(before: start)
+        }
+        let format = String(path.unicodeScalars[start...])
         if format != "lua" {
             let message = format.isEmpty ? "no parser specified" : "no parser for \(format)"
             evaluator.report(.noParser(format: format), message, at: nil, fatal: true, errorKind: "file")
@@ -234,7 +251,10 @@ struct ValueConverter {
             depth += 1
             defer { ancestors.remove(id); depth -= 1 }
             var entries: [ConfigTable.Entry] = []
-            for (k, value) in t.entries {
+            entries.reserveCapacity(t.order.count)
+            // In insertion order, read in place (no array of pairs per table).
+            for k in t.order {
+                let value = t.storage[k]!
                 guard let cv = convert(value) else { continue }
                 let key: ConfigValue
                 switch k {

@@ -70,27 +70,71 @@ public struct ConfigOption: Sendable {
 }
 
 public struct ConfigSection: Sendable {
+    /// The fields live in one shared, copy-on-write box: rules pass sections around by value
+    /// in loops over every host (thousands in a big config), and a copy is then one retain
+    /// instead of one per field. Value semantics are unchanged.
+    private final class Storage: @unchecked Sendable {
+        var name: String
+        var kind: SectionKind
+        var declarations: [SourceLocation]
+        var options: [ConfigOption]
+        var bookkeeping: [ConfigOption]
+        var declaredModules: [String]
+        init(name: String, kind: SectionKind, declarations: [SourceLocation], options: [ConfigOption],
+             bookkeeping: [ConfigOption], declaredModules: [String]) {
+            self.name = name
+            self.kind = kind
+            self.declarations = declarations
+            self.options = options
+            self.bookkeeping = bookkeeping
+            self.declaredModules = declaredModules
+        }
+        func copy() -> Storage {
+            Storage(name: name, kind: kind, declarations: declarations, options: options,
+                    bookkeeping: bookkeeping, declaredModules: declaredModules)
+        }
+    }
+    private var storage: Storage
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
     /// "*" for the global section, else the nameprepped host name.
-    public var name: String
-    public var kind: SectionKind
+    public var name: String {
+        get { storage.name }
+        _modify { makeUnique(); yield &storage.name }
+    }
+    public var kind: SectionKind {
+        get { storage.kind }
+        _modify { makeUnique(); yield &storage.kind }
+    }
     /// Every place the section was declared (a VirtualHost may be declared more than once).
-    public var declarations: [SourceLocation]
+    public var declarations: [SourceLocation] {
+        get { storage.declarations }
+        _modify { makeUnique(); yield &storage.declarations }
+    }
     /// Effective options, in the order they were first set.
-    public var options: [ConfigOption]
+    public var options: [ConfigOption] {
+        get { storage.options }
+        _modify { makeUnique(); yield &storage.options }
+    }
     /// The bookkeeping keys configmanager stores itself (`defined`, `component_module`,
     /// `load_global_modules`) with the declaration that set them. A key the config also
     /// assigns explicitly appears in `options` instead (the raw table has one value a key).
-    public var bookkeeping: [ConfigOption]
+    public var bookkeeping: [ConfigOption] {
+        get { storage.bookkeeping }
+        _modify { makeUnique(); yield &storage.bookkeeping }
+    }
     /// The module names a Component was declared with, in order (more than one: redeclared).
-    public var declaredModules: [String]
+    public var declaredModules: [String] {
+        get { storage.declaredModules }
+        _modify { makeUnique(); yield &storage.declaredModules }
+    }
 
     public init(name: String, kind: SectionKind, declarations: [SourceLocation], options: [ConfigOption]) {
-        self.name = name
-        self.kind = kind
-        self.declarations = declarations
-        self.options = options
-        self.bookkeeping = []
-        self.declaredModules = []
+        storage = Storage(name: name, kind: kind, declarations: declarations, options: options,
+                          bookkeeping: [], declaredModules: [])
     }
 
     /// Prosody's raw section table: `options` plus `bookkeeping` (what the oracle prints).
@@ -101,6 +145,7 @@ public struct ConfigSection: Sendable {
 
     public func option(_ name: String) -> ConfigOption? {
         // By index: compares the names in place instead of copying every option.
+        let options = storage.options
         for index in options.indices where options[index].name == name { return options[index] }
         return nil
     }

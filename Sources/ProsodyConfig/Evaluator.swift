@@ -93,7 +93,8 @@ enum Flow {
 
 /// Options of one evaluation.
 struct EvaluatorSettings {
-    var environment: [String: String]
+    /// nil: the process environment (see `Evaluator.environment`).
+    var environment: [String: String]?
     var version: ProsodyVersion
     var sortedIncludes: Bool
     var maxLoopIterations = 10_000
@@ -103,6 +104,8 @@ struct EvaluatorSettings {
     var maxExpressionDepth = 260
     var maxIncludeDepth = 40
     var stepBudget = 2_000_000
+    /// Keep every file's syntax tree until the evaluator goes (`leavesEvaluationAllocated`).
+    var keepsSyntaxTrees = false
 }
 
 final class RawEntry {
@@ -169,6 +172,10 @@ final class Evaluator {
     var longPathReported = Set<String>()
     /// Set once a RunScript ran (its Lua globals are unknown to us).
     var runScriptSeen: String?
+    /// The environment `ENV_` names read, copied from the process on first use.
+    lazy var environment: [String: String] = settings.environment ?? ProcessInfo.processInfo.environment
+    /// The syntax trees of the files loaded, when `settings.keepsSyntaxTrees`.
+    var syntaxTrees: [ParseResult] = []
 
     static let dynamicSectionName = "<dynamic>"
 
@@ -227,6 +234,7 @@ final class Evaluator {
             while i < text.count, text[i] != UInt8(ascii: "\n") { text[i] = 0x20; i += 1 }
         }
         let parsed = LuaParser.parse(text)
+        if settings.keepsSyntaxTrees { syntaxTrees.append(parsed) }
         for error in parsed.errors {
             report(.syntaxError, error.message, at: SourceLocation(file: path, range: error.range), fatal: true)
         }
@@ -855,7 +863,7 @@ final class Evaluator {
         if let v = env.raw[name] { return v }
         if name.hasPrefix("ENV_") {
             let variable = String(name.dropFirst(4))
-            if let value = settings.environment[variable] { return .string(value) }
+            if let value = environment[variable] { return .string(value) }
             return .nil
         }
         if settings.version == .v13, let state = sections[env.currentHost], let entry = state.entries[name] {
@@ -1211,9 +1219,9 @@ final class Evaluator {
     }
 
     func includeGlob(directory: String, glob: String, pattern: String, at: SourceLocation, env: FileEnv) throws {
-        var isDir: ObjCBool = false
-        guard !directory.isEmpty, FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue,
-              var names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+        guard !directory.isEmpty, PosixFiles.kind(of: directory).isDirectory,
+              var names = PosixFiles.directoryEntries(of: directory)
+                ?? (try? FileManager.default.contentsOfDirectory(atPath: directory)) else {
             let problemMessage = "cannot open \(directory): No such file or directory"
             report(.includeNotFound(pattern: pattern), problemMessage, at: at, fatal: true)
             return
@@ -1245,23 +1253,23 @@ final class Evaluator {
             report(.evaluationLimit, "Include nesting deeper than \(settings.maxIncludeDepth)", at: at, fatal: true)
             return
         }
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+        let kind = PosixFiles.kind(of: path)
+        guard kind.exists else {
             report(.includeNotFound(pattern: pattern), "Error loading included \(path): \(path): No such file or directory",
                    at: at, fatal: true)
             return
         }
-        if isDir.boolValue {
+        if kind.isDirectory {
             report(.unreadableFile(path: path),
                    "Error loading included \(path): it is a directory (Prosody: bad argument #1 to 'load' (function expected, got nil))",
                    at: at, fatal: true)
             return
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = PosixFiles.contents(of: path) else {
             report(.unreadableFile(path: path), "Error loading included \(path): \(path): Permission denied", at: at, fatal: true)
             return
         }
-        loadFile(path: path, bytes: [UInt8](data), includedFrom: at)
+        loadFile(path: path, bytes: bytes, includedFrom: at)
     }
 
     static func samePath(_ a: String, _ b: String) -> Bool {

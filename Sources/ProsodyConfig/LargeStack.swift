@@ -1,4 +1,5 @@
 import Foundation
+import LuaSyntax
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,6 +19,8 @@ enum LargeStack {
 
     static func run<T>(_ body: @escaping () -> T) -> T {
         #if os(Linux)
+        // Loads nest (a caller already on a large stack): no second thread.
+        if isLargeStackThread() { return body() }
         let box = Box<T>()
         let job = Job { box.value = body() }
         var attr = pthread_attr_t()
@@ -27,6 +30,7 @@ enum LargeStack {
         var thread = pthread_t()
         let context = Unmanaged.passRetained(job).toOpaque()
         let rc = pthread_create(&thread, &attr, { raw in
+            markLargeStackThread()
             Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue().body()
             return nil
         }, context)

@@ -68,11 +68,11 @@ extension Report {
         var copy = self
         copy.findings = findings.map { finding in
             var f = finding
-            f.message = f.message.replacingOccurrences(of: base, with: "")
+            f.message = ASCIIText.replacing(base, with: "", in: f.message)
             f.location = f.location.map(display)
             f.related = f.related.map { RelatedLocation(display($0.location), note: $0.note) }
             if var fix = f.fix {
-                fix.message = fix.message.replacingOccurrences(of: base, with: "")
+                fix.message = ASCIIText.replacing(base, with: "", in: fix.message)
                 fix.edits = fix.edits.map { TextEdit(location: display($0.location), replacement: $0.replacement) }
                 f.fix = fix
             }

@@ -20,7 +20,7 @@ struct CheckCommand: ParsableCommand {
     var paths: [String] = []
 
     @Option(help: "Name to use for standard input (Includes resolve against its directory).")
-    var stdinFilename: String = "stdin.cfg.lua"
+    var stdinFilename: String = CheckRequest.defaultStdinFilename
 
     @Option(help: "Report only findings not recorded in this baseline file.")
     var baseline: String?
@@ -40,6 +40,31 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
+        try CheckRequest(paths: paths, stdinFilename: stdinFilename, baseline: baseline, writeBaseline: writeBaseline,
+                         logs: logs, output: output.settings, selection: selection.settings).run()
+    }
+}
+
+/// A `check` run as plain values: what `CheckCommand` parsed, or what `QuickCheck` read.
+struct CheckRequest {
+    /// `--log` files give findings only (`check` prints no log summary), read on every CPU.
+    static func logOptions() -> LogAnalysisOptions {
+        var options = LogAnalysisOptions()
+        options.summary = false
+        options.threads = ProcessInfo.processInfo.activeProcessorCount
+        return options
+    }
+
+    static let defaultStdinFilename = "stdin.cfg.lua"
+    var paths: [String]
+    var stdinFilename = CheckRequest.defaultStdinFilename
+    var baseline: String? = nil
+    var writeBaseline: String? = nil
+    var logs: [String] = []
+    var output = OutputSettings()
+    var selection = SelectionSettings()
+
+    func run() throws {
         let firstDirectory = paths.first.map { $0 == "-" ? FileManager.default.currentDirectoryPath : ($0 as NSString).deletingLastPathComponent }
         let project = try selection.loadProject(startingAt: firstDirectory.map { $0.isEmpty ? "." : $0 })
         let format = try output.resolvedFormat(project: project)
@@ -52,10 +77,9 @@ struct CheckCommand: ParsableCommand {
         var findings: [Finding] = []
         var sources = SourceFiles()
         var files: [String] = []
-        var logOptions = LogAnalysisOptions()
-        logOptions.summary = false  // findings only: `check` prints no log summary
-        logOptions.threads = ProcessInfo.processInfo.activeProcessorCount
-        let logAnalysis = try logs.isEmpty ? nil : LogInput.analyse(logs, options: logOptions)
+        // Every context stays allocated until the process exits (never freed: see the end).
+        var contexts: [AnalysisContext] = []
+        let logAnalysis = try logs.isEmpty ? nil : LogInput.analyse(logs, options: Self.logOptions())
         if let logAnalysis { sources.addLogLines(logAnalysis.allExamples); files += logAnalysis.files.map(\.name) }
         for (index, path) in paths.enumerated() {
             let loaded = try InputLoading.loadConfig(path, stdinFilename: stdinFilename, release: release)
@@ -67,6 +91,7 @@ struct CheckCommand: ParsableCommand {
             context.logs = index == 0 ? logAnalysis : nil
             if logAnalysis != nil { context.sources.addLogLines(logAnalysis!.allExamples) }
             findings += Engine().runCorrelated(context, filter: filter)
+            contexts.append(context)
             sources.texts.merge(loaded.sources.texts) { a, _ in a }
             files += loaded.configuration.files
         }
@@ -90,8 +115,9 @@ struct CheckCommand: ParsableCommand {
             handle.write(Data(GitHubReporter().stepSummary(report).utf8))
             handle.closeFile()
         }
-        // Exit here: tearing down a big model (freeing every section and option) would cost
-        // a tenth of the run, and the process is done with it.
+        // Exit here: tearing down a big model (freeing every section and option, the contexts
+        // and their derived facts) would cost a tenth of the run, and the process is done with it.
+        withExtendedLifetime(contexts) {}
         FileHandle.standardOutput.synchronizeFile()
         Foundation.exit(exitStatus(for: findings, failLevel: failLevel))
     }
@@ -110,24 +136,26 @@ enum InputLoading {
     /// Loads a config path, a directory with prosody.cfg.lua, or `-` (stdin).
     /// An input that cannot be read at all is exit status 3.
     static func loadConfig(_ path: String, stdinFilename: String, release: ProsodyRelease = .v0_12) throws -> LoadedConfiguration {
-        let loader = ConfigLoader(version: release == .v13 ? .v13 : .v0_12)
+        var loader = ConfigLoader(version: release == .v13 ? .v13 : .v0_12)
+        // check exits once it has reported (see the end of CheckRequest.run).
+        loader.leavesEvaluationAllocated = true
         if path == "-" {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             return loader.load(bytes: [UInt8](data), fileName: stdinFilename)
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        guard PosixFiles.kind(of: path).exists else {
             throw UserFacingError(message: "\(path): no such file", status: ExitStatus.unreadable)
         }
         var file = path
-        if isDirectory.boolValue {
+        if PosixFiles.kind(of: path).isDirectory {
             file = (path as NSString).appendingPathComponent("prosody.cfg.lua")
-            guard FileManager.default.fileExists(atPath: file) else {
+            guard PosixFiles.kind(of: file).exists else {
                 throw UserFacingError(message: "\(path) is a directory without prosody.cfg.lua; name the main config file",
                                       status: ExitStatus.unreadable)
             }
         }
-        guard FileManager.default.isReadableFile(atPath: file), FileManager.default.contents(atPath: file) != nil else {
+        // FileManager.isReadableFile is access(R_OK); the file must also open and read.
+        guard access(file, R_OK) == 0, PosixFiles.contents(of: file) != nil else {
             throw UserFacingError(message: "\(file): cannot read (permission denied?)", status: ExitStatus.unreadable)
         }
         return loader.load(path: file)

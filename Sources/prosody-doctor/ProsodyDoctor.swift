@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LuaSyntax
 
 @main
 struct ProsodyDoctor: ParsableCommand {
@@ -14,6 +15,15 @@ struct ProsodyDoctor: ParsableCommand {
     /// Exit codes: 0 clean, 1 findings, 2 usage error, 3 unreadable input.
     static func main() {
         do {
+            if let check = QuickCheck.request(CommandLine.arguments.dropFirst()) {
+                adoptMainThreadAsLargeStack()
+                LargeHeap.prepare(forInputOfSize: check.paths.reduce(0) { total, path in
+                    var info = stat()
+                    return total + (stat(path, &info) == 0 ? Int(info.st_size) : 0)
+                })
+                try check.run()
+                return
+            }
             var command = try parseAsRoot()
             try command.run()
         } catch let exit as ExitCode {

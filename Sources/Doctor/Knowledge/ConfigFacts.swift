@@ -17,7 +17,10 @@ struct ConfigFacts {
 
     /// Lazily computed facts; computed outside the lock (computations may nest).
     final class Memo: @unchecked Sendable {
-        private let lock = NSLock()
+        /// Held while a value is made, so that rules running side by side (`SharedWork`) wait
+        /// for one computation instead of each making their own; recursive, because making
+        /// one value may ask for another.
+        private let lock = NSRecursiveLock()
         private var values: [Key: Any] = [:]
 
         enum Key: Hashable {
@@ -33,15 +36,10 @@ struct ConfigFacts {
 
         func value<T>(_ key: Key, _ make: () -> T) -> T {
             lock.lock()
-            if let cached = values[key] as? T {
-                lock.unlock()
-                return cached
-            }
-            lock.unlock()
+            defer { lock.unlock() }
+            if let cached = values[key] as? T { return cached }
             let value = make()
-            lock.lock()
             values[key] = value
-            lock.unlock()
             return value
         }
     }

@@ -30,7 +30,15 @@ public struct FileFacts: Sendable, Hashable {
     public static func gather(for paths: [String]) -> [String: FileFacts] {
         var facts: [String: FileFacts] = [:]
         for path in paths {
-            // Permissions of the file itself, not of a symlink to it (a link's mode is always 777).
+            // Permissions of the file itself, not of a symlink to it (a link's mode is always 777):
+            // stat follows the links. Only when it fails (a broken link) the link's own
+            // attributes are what Foundation would give, so it answers then.
+            var info = stat()
+            if stat(path, &info) == 0 {
+                facts[path] = FileFacts(mode: UInt16(truncatingIfNeeded: info.st_mode & 0o7777),
+                                        ownerID: UInt32(info.st_uid), groupID: UInt32(info.st_gid))
+                continue
+            }
             let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: target),
                   let permissions = attributes[.posixPermissions] as? NSNumber else { continue }

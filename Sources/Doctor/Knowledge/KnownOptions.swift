@@ -282,13 +282,27 @@ public enum KnownOptions {
         allNames
     }
 
-    private static let allNames: Set<String> = core.union(community).union(prosodyModulesOptions).union(globalOnly)
-        .union(deprecated.keys).union(obsolete(for: .v0_11))
-        .union(["c2s_ssl", "s2s_ssl", "component_ports", "c2s_ports", "s2s_ports", "http_ports", "https_ports",
-                "c2s_direct_tls_ports", "s2s_direct_tls_ports", "http_interfaces", "https_interfaces",
-                "https_ssl", "http_ssl", "c2s_direct_tls_ssl", "s2s_direct_tls_ssl", "c2s_interfaces",
-                "s2s_interfaces", "component_interfaces", "console_ports", "console_interfaces",
-                "proxy65_ports", "proxy65_interfaces", "legacy_ssl_ports"])
+    /// Built in one table sized up front (chained unions rehash every name several times).
+    private static let allNames: Set<String> = {
+        var names = Set<String>(minimumCapacity: core.count + community.count + prosodyModulesOptions.count + globalOnly.count
+                                + deprecated.count + 64)
+        names.formUnion(core)
+        names.formUnion(community)
+        names.formUnion(prosodyModulesOptions)
+        names.formUnion(globalOnly)
+        names.formUnion(deprecated.keys)
+        names.formUnion(obsolete(for: .v0_11))
+        names.formUnion(networkOptionNames)
+        return names
+    }()
+
+    private static let networkOptionNames: [String] = [
+        "c2s_ssl", "s2s_ssl", "component_ports", "c2s_ports", "s2s_ports", "http_ports", "https_ports",
+        "c2s_direct_tls_ports", "s2s_direct_tls_ports", "http_interfaces", "https_interfaces",
+        "https_ssl", "http_ssl", "c2s_direct_tls_ssl", "s2s_direct_tls_ssl", "c2s_interfaces",
+        "s2s_interfaces", "component_interfaces", "console_ports", "console_interfaces",
+        "proxy65_ports", "proxy65_interfaces", "legacy_ssl_ports",
+    ]
 
     /// True when `name` is a known option, a network option, or belongs to a module that
     /// the configuration loads (`<module>_...`) or to a community module family.
@@ -304,16 +318,44 @@ public enum KnownOptions {
         }
     }
 
-    /// The known names in sorted order with their length and underscore-free form, computed
-    /// once (`suggestion` runs for every unknown option). ASCII names drop `_` bytewise
-    /// (what `replacingOccurrences` gives them).
-    private static let suggestionCandidates: [(name: String, count: Int, squashed: String)] =
-        allNames.sorted().map { name in
-            let squashed = name.utf8.allSatisfy({ $0 < 0x80 })
-                ? String(decoding: name.utf8.filter { $0 != UInt8(ascii: "_") }, as: UTF8.self)
-                : name.replacingOccurrences(of: "_", with: "")
-            return (name, name.count, squashed)
+    /// A known name and its length in characters (the first filter of `suggestion`).
+    private struct Candidate {
+        var name: String
+        var count: Int
+    }
+
+    /// The known names, computed once (`suggestion` runs for every unknown option). Not
+    /// sorted: `suggestion` breaks ties by name itself, which gives the answer a scan in
+    /// sorted order would.
+    private static let suggestionCandidates: [Candidate] = allNames.map { Candidate(name: $0, count: $0.count) }
+
+    /// For the second pass: whether a name is ASCII, and the length of its underscore-free
+    /// form (the form itself is made only for the few names that get that far).
+    private static let squashedCandidates: [(name: String, isASCII: Bool, count: Int)] =
+        suggestionCandidates.map { entry in
+            let name = entry.name
+            if name.utf8.allSatisfy({ $0 < 0x80 }) {
+                return (name, true, name.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "_") ? 0 : 1) })
+            }
+            return (name, false, withoutUnderscores(name).count)
         }
+
+    /// `withoutUnderscores(name) == squashed` for ASCII `name` and `squashed`, on bytes.
+    private static func equalsWithoutUnderscores(_ name: String, _ squashed: [UInt8]) -> Bool {
+        var index = 0
+        for byte in name.utf8 where byte != UInt8(ascii: "_") {
+            guard index < squashed.count, squashed[index] == byte else { return false }
+            index += 1
+        }
+        return index == squashed.count
+    }
+
+    /// ASCII names drop `_` bytewise (what `replacingOccurrences` gives them, without Foundation).
+    private static func withoutUnderscores(_ name: String) -> String {
+        name.utf8.allSatisfy({ $0 < 0x80 })
+            ? String(decoding: name.utf8.filter { $0 != UInt8(ascii: "_") }, as: UTF8.self)
+            : name.replacingOccurrences(of: "_", with: "")
+    }
 
     /// The closest known option for a probable typo, or nil. Accepts an edit distance of 1
     /// for names of 4–7 characters and 2 for longer names (transpositions count as 1).
@@ -322,27 +364,38 @@ public enum KnownOptions {
         let length = name.count
         guard length >= 4 else { return nil }
         let limit = length >= 8 ? 2 : 1
+        // The nearest name; between equally near ones, the first in sorted order.
         var best: (name: String, distance: Int)?
         for entry in suggestionCandidates where abs(entry.count - length) <= limit {
-            let candidate = entry.name
-            let d = EditDistance.damerauLevenshtein(name, candidate, limit: limit)
-            if d <= limit, d < (best?.distance ?? Int.max) { best = (candidate, d) }
+            let d = EditDistance.damerauLevenshtein(name, entry.name, within: limit)
+            guard d <= limit else { continue }
+            if let current = best, current.distance < d || (current.distance == d && current.name < entry.name) { continue }
+            best = (entry.name, d)
         }
         if let best { return best.name }
-        // Swapped words (`plugins_path` for `plugin_paths`), or a missing/extra underscore.
-        let squashed = name.replacingOccurrences(of: "_", with: "")
-        for entry in suggestionCandidates {
+        // Swapped words (`plugins_path` for `plugin_paths`), or a missing/extra underscore:
+        // the first such name in sorted order.
+        let squashed = withoutUnderscores(name)
+        let squashedCount = squashed.count
+        let squashedBytes = Array(squashed.utf8)
+        let squashedIsASCII = squashedBytes.allSatisfy { $0 < 0x80 }
+        let words = Set(name.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) })
+        var first: String?
+        for entry in squashedCandidates {
             let candidate = entry.name
-            let c = entry.squashed
-            if c == squashed { return candidate }
-            if length >= 8, abs(c.count - squashed.count) <= 2,
-               EditDistance.damerauLevenshtein(squashed, c, limit: 2) <= 2,
-               Set(candidate.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) })
-                == Set(name.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) }) {
-                return candidate
+            if let found = first, found < candidate { continue }
+            let equal = entry.isASCII && squashedIsASCII
+                ? equalsWithoutUnderscores(candidate, squashedBytes)
+                : withoutUnderscores(candidate) == squashed
+            if equal {
+                first = candidate
+            } else if length >= 8, abs(entry.count - squashedCount) <= 2,
+               EditDistance.damerauLevenshtein(squashed, withoutUnderscores(candidate), within: 2) <= 2,
+               Set(candidate.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) }) == words {
+                first = candidate
             }
         }
-        return nil
+        return first
     }
 }
 
@@ -359,28 +412,86 @@ extension KnownOptions {
 public enum EditDistance {
     /// Optimal-string-alignment distance; stops early (returns limit + 1) past `limit`.
     public static func damerauLevenshtein(_ a: String, _ b: String, limit: Int = .max) -> Int {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        distance(Array(a.utf8), Array(b.utf8), limit: limit)
+    }
+
+    /// For callers that only ask "within `limit`?": the distance is at least the difference
+    /// in length, so pairs further apart than that are answered (limit + 1) without a table.
+    /// Reads both strings' UTF-8 in place (no copies) when they are native.
+    static func damerauLevenshtein(_ a: String, _ b: String, within limit: Int) -> Int {
+        if abs(a.utf8.count - b.utf8.count) > limit { return limit + 1 }
+        let inPlace = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in bandedDistance(x, y, limit: limit) }
+        }
+        return (inPlace ?? nil) ?? bandedDistance(Array(a.utf8), Array(b.utf8), limit: limit)
+    }
+
+    /// `distance` computed only near the diagonal: a cell (i, j) is at least |i - j| away, so
+    /// cells further than `limit` from the diagonal are set to limit + 1 instead. A path
+    /// within `limit` never leaves the band, so a result within `limit` is exact, and one
+    /// past it stays past it.
+    private static func bandedDistance<Bytes: RandomAccessCollection>(_ x: Bytes, _ y: Bytes, limit: Int) -> Int
+    where Bytes.Element == UInt8, Bytes.Index == Int {
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
-        var previousPrevious = [Int](repeating: 0, count: y.count + 1)
-        var previous = Array(0...y.count)
-        var current = [Int](repeating: 0, count: y.count + 1)
-        for i in 1...x.count {
-            current[0] = i
-            var rowMinimum = current[0]
-            for j in 1...y.count {
-                let cost = x[i - 1] == y[j - 1] ? 0 : 1
-                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
-                    value = min(value, previousPrevious[j - 2] + 1)
+        let cap = limit + 1
+        let width = y.count + 1
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * width) { rows in
+            var previousPrevious = rows.baseAddress!
+            var previous = previousPrevious + width
+            var current = previous + width
+            for j in 0..<width { previousPrevious[j] = cap; previous[j] = min(j, cap); current[j] = cap }
+            for i in 1...x.count {
+                current[0] = min(i, cap)
+                var rowMinimum = current[0]
+                for j in 1...y.count {
+                    if abs(i - j) > limit {
+                        current[j] = cap
+                        continue
+                    }
+                    let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                    var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                    if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+                        value = min(value, previousPrevious[j - 2] + 1)
+                    }
+                    current[j] = value
+                    rowMinimum = min(rowMinimum, value)
                 }
-                current[j] = value
-                rowMinimum = min(rowMinimum, value)
+                if rowMinimum > limit { return cap }
+                (previousPrevious, previous, current) = (previous, current, previousPrevious)
             }
-            if rowMinimum > limit { return limit + 1 }
-            previousPrevious = previous
-            previous = current
+            return min(previous[y.count], cap)
         }
-        return previous[y.count]
+    }
+
+    /// Optimal-string-alignment distance on UTF-8 bytes.
+    private static func distance<Bytes: RandomAccessCollection>(_ x: Bytes, _ y: Bytes, limit: Int) -> Int
+    where Bytes.Element == UInt8, Bytes.Index == Int {
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        let width = y.count + 1
+        // Three rows in one scratch buffer, rotated by index (no allocation per row).
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * width) { rows in
+            var previousPrevious = rows.baseAddress!
+            var previous = previousPrevious + width
+            var current = previous + width
+            for j in 0..<width { previousPrevious[j] = 0; previous[j] = j; current[j] = 0 }
+            for i in 1...x.count {
+                current[0] = i
+                var rowMinimum = current[0]
+                for j in 1...y.count {
+                    let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                    var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                    if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+                        value = min(value, previousPrevious[j - 2] + 1)
+                    }
+                    current[j] = value
+                    rowMinimum = min(rowMinimum, value)
+                }
+                if rowMinimum > limit { return limit + 1 }
+                (previousPrevious, previous, current) = (previous, current, previousPrevious)
+            }
+            return previous[y.count]
+        }
     }
 }

@@ -312,7 +312,7 @@ enum SecurityRules {
 
     /// Template markers and redactions that are not real secrets.
     static func isPlaceholder(_ value: String) -> Bool {
-        let v = value.trimmingCharacters(in: .whitespaces)
+        let v = ASCIIText.trimmingWhitespaces(value)
         if v.contains("{{") || v.contains("${") || v.hasPrefix("$") || v.hasPrefix("%") { return true }
         if v.hasPrefix("<") && v.hasSuffix(">") { return true }
         if v.hasPrefix("__") && v.hasSuffix("__") { return true }

@@ -1,0 +1,2 @@
+// Header-only: the declarations come from include/CMalloc.h.
+#include "CMalloc.h"
