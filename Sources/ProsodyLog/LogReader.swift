@@ -380,7 +380,7 @@ struct Assembler {
             }
             if skipping {
                 s = filled
-            } else if filled - s >= options.maxLineLength {
+            } else if filled - s > options.maxLineLength {  // more than the limit and no newline yet: cut
                 try line(p + s, filled - s, offset: base + s)  // cut to maxLineLength inside
                 skipping = true
                 s = filled

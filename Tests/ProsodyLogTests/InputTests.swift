@@ -160,6 +160,20 @@ final class InputTests: XCTestCase {
         }
     }
 
+    /// With the default limits, a file whose first line is longer than the first read (which is exactly the
+    /// line limit) is reported as cut, not silently split.
+    func testLongLineOfAFileIsReportedWithDefaultLimits() throws {
+        let path = NSTemporaryDirectory() + "pd-long-\(getpid()).log"
+        try (String(repeating: "a", count: 200_000) + "\nNov 29 09:12:57 startup\tinfo\tafter\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (events, summary) = try LogReader.events(atPath: path)
+        XCTAssertEqual(summary.lines, 2)
+        XCTAssertEqual(events.count, 2)
+        XCTAssertTrue(events[0].flags.contains(.truncated))
+        XCTAssertEqual(events[1].message, "after")
+        XCTAssertTrue(summary.issues.contains(.longLines(name: path, count: 1, firstLine: 1, limit: 64 * 1024)), "\(summary.issues)")
+    }
+
     func testManyContinuationLinesAreCapped() throws {
         var text = "Nov 29 09:12:56 general\terror\tTop-level error, please report:\n"
         for i in 0..<20000 { text += "\tframe \(i) in function 'x'\n" }
