@@ -204,7 +204,7 @@ extension LogReader {
     }
 
     /// Facts of one input, in file order. Large regular files are read on `threads` threads (memory: the
-    /// facts of one wave of segments); anything else sequentially.
+    /// facts of at most 2 × threads segments waiting to be merged); anything else sequentially.
     @discardableResult
     public func readFacts(path: String, signatures: SignatureSet, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                           minimumParallelSize: Int = 16 << 20, segmentSize: Int = 4 << 20,

@@ -47,7 +47,7 @@ final class InputTests: XCTestCase {
         evs.map { "\($0.lines) \($0.byteRange) \($0.level?.name ?? "-") \($0.source?.raw ?? "-") \($0.message)" }
     }
 
-    func testPipeEqualsMmapEvenWithTinyChunks() throws {
+    func testPipeEqualsFileEvenWithTinyChunks() throws {
         let (mapped, _) = try LogReader.events(atPath: fixture("real-0.12-startup.log"))
         var tiny = LogReaderOptions()
         tiny.chunkSize = 512
