@@ -16,9 +16,12 @@ let package = Package(
     ],
     targets: [
         // Lua 5.1–5.4 front end: knows nothing of Prosody.
-        .target(name: "LuaSyntax"),
+        // The parser and the evaluator walk every token and node of a config of megabytes: no
+        // dynamic exclusivity checks there either (static checking still applies).
+        .target(name: "LuaSyntax", swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // Prosody's configmanager semantics over the Lua AST.
-        .target(name: "ProsodyConfig", dependencies: ["LuaSyntax"]),
+        .target(name: "ProsodyConfig", dependencies: ["LuaSyntax"],
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // libpcre2-8 (Debian libpcre2-dev) and its thin Swift wrapper.
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8",
                        providers: [.apt(["libpcre2-dev"])]),

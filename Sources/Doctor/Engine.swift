@@ -69,12 +69,13 @@ public struct Engine: Sendable {
     }
 
     public func run(_ context: AnalysisContext, filter: FindingFilter = FindingFilter()) -> [Finding] {
-        // The checks are independent: run on two threads, their findings are joined in
-        // implementation order, as one after the other.
+        // The checks are independent: on a big input they run on two threads, their findings
+        // joined in implementation order, as one after the other.
         let checks = implementations.compactMap { implementation in
             implementation.check.flatMap { check in catalogue.rule(implementation.id).map { (check, FindingFactory(rule: $0)) } }
         }
-        var findings: [Finding] = SharedWork.map(checks.count) { index in checks[index].0(context, checks[index].1) }
+        let parallel = context.sources.texts.values.reduce(0) { $0 + $1.count } >= Engine.parallelInputSize
+        var findings: [Finding] = SharedWork.map(checks.count, parallel: parallel) { index in checks[index].0(context, checks[index].1) }
             .flatMap { $0 }
         var suppressions = SuppressionSet(directives: [], malformed: [])
         var unused: [SuppressionDirective] = []
@@ -91,6 +92,10 @@ public struct Engine: Sendable {
         let placement = filter.hostIgnores.isEmpty ? nil : FindingPlacement(context.configuration)
         return Engine.sorted(findings.compactMap { filter.adjusted($0, host: { placement?.section($0) }) })
     }
+
+    /// From this many bytes of config and log text, the rules run on two threads (below it,
+    /// starting the second thread costs more than it saves; measured with `make bench`).
+    static let parallelInputSize = 1 << 20
 
     /// File, line, column, then id: a stable order for every reporter.
     public static func sorted(_ findings: [Finding]) -> [Finding] {

@@ -13,9 +13,82 @@ public struct RuleDescription: Sendable, Codable {
     public var fix: String
     public var references: [String]
     public var applies: Applicability?
-    public var examples: Examples
+    /// The triggering and passing examples. A rule compiled into the binary makes them when
+    /// asked (only `explain` and the tests read them); a rule read from YAML holds its own.
+    public var examples: Examples {
+        get { storedExamples ?? embeddedRuleExamples(id) }
+        set { storedExamples = newValue }
+    }
+    private var storedExamples: Examples?
     /// The file the rule comes from (`jitsi-token` for rules/jitsi-token.yml).
     public var family: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case id, name, severity, category, summary, explanation, fix, references, applies
+        case storedExamples = "examples"
+        case family
+    }
+
+    public init(id: String, name: String, severity: Severity, category: RuleCategory, summary: String,
+                explanation: String, fix: String, references: [String], applies: Applicability?,
+                examples: Examples, family: String?) {
+        self.init(id: id, name: name, severity: severity, category: category, summary: summary,
+                  explanation: explanation, fix: fix, references: references, applies: applies, family: family)
+        storedExamples = examples
+    }
+
+    /// A rule compiled into the binary (its examples come from `embeddedRuleExamples`).
+    init(id: String, name: String, severity: Severity, category: RuleCategory, summary: String,
+         explanation: String, fix: String, references: [String], applies: Applicability?,
+         embeddedExamples _: String, family: String?) {
+        self.init(id: id, name: name, severity: severity, category: category, summary: summary,
+                  explanation: explanation, fix: fix, references: references, applies: applies, family: family)
+    }
+
+    private init(id: String, name: String, severity: Severity, category: RuleCategory, summary: String,
+                 explanation: String, fix: String, references: [String], applies: Applicability?, family: String?) {
+        self.id = id
+        self.name = name
+        self.severity = severity
+        self.category = category
+        self.summary = summary
+        self.explanation = explanation
+        self.fix = fix
+        self.references = references
+        self.applies = applies
+        self.family = family
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        severity = try container.decode(Severity.self, forKey: .severity)
+        category = try container.decode(RuleCategory.self, forKey: .category)
+        summary = try container.decode(String.self, forKey: .summary)
+        explanation = try container.decode(String.self, forKey: .explanation)
+        fix = try container.decode(String.self, forKey: .fix)
+        references = try container.decode([String].self, forKey: .references)
+        applies = try container.decodeIfPresent(Applicability.self, forKey: .applies)
+        // Required, as before: a YAML rule without examples is an invalid file.
+        storedExamples = try container.decode(Examples.self, forKey: .storedExamples)
+        family = try container.decodeIfPresent(String.self, forKey: .family)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(category, forKey: .category)
+        try container.encode(summary, forKey: .summary)
+        try container.encode(explanation, forKey: .explanation)
+        try container.encode(fix, forKey: .fix)
+        try container.encode(references, forKey: .references)
+        try container.encodeIfPresent(applies, forKey: .applies)
+        try container.encode(examples, forKey: .storedExamples)
+        try container.encodeIfPresent(family, forKey: .family)
+    }
 
     public struct Applicability: Sendable, Codable {
         /// e.g. ">=0.12", "any"
@@ -74,7 +147,9 @@ public struct RuleCatalogue: Sendable {
     public init(rules: [RuleDescription]) { self.rules = rules }
 
     /// The catalogue compiled into the binary from `rules/*.yml` (a broken file fails the build).
-    public static let embedded = RuleCatalogue(rules: embeddedRules.sorted { $0.id < $1.id })
+    /// EmbedRulesTool writes the rules sorted by id (the order `init(files:)` gives), so they
+    /// are taken as they are (a test checks the order).
+    public static let embedded = RuleCatalogue(rules: embeddedRules)
 
     public init(files: [(name: String, data: Data)]) throws {
         var rules: [RuleDescription] = []

@@ -131,7 +131,7 @@ public struct ConfigLoader: Sendable {
             rest = rest.dropFirst(2)
             while rest.hasPrefix("/") { rest = rest.dropFirst() }
         }
-        var cwd = FileManager.default.currentDirectoryPath
+        var cwd = PosixFiles.currentDirectory()
         while cwd.count > 1, cwd.hasSuffix("/") { cwd.removeLast() }
         return (cwd == "/" ? "" : cwd) + "/" + rest
     }
@@ -361,3 +361,4 @@ struct VisualSections {
         return Nameprep.prepare(name) ?? name.lowercased()
     }
 }
+

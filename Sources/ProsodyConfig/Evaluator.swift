@@ -1201,7 +1201,7 @@ final class Evaluator {
         default:
             throw LuaError(message: "attempt to index a \(arg.typeName) value (local 'file')", location: at)
         }
-        if pattern.contains("*") || pattern.contains("?") {
+        if pattern.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) {
             guard let slash = pattern.lastIndex(of: "/") else {
                 try includeGlob(directory: env.directory, glob: pattern, pattern: pattern, at: at, env: env)
                 return

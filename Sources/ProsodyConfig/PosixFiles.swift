@@ -61,9 +61,69 @@ public enum PosixFiles {
         }
     }
 
-    /// After a short first read: what is left up to end of file (usually nothing).
+    /// The working directory (getcwd, what `FileManager.currentDirectoryPath` returns, without
+    /// setting up FileManager).
+    public static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        if getcwd(&buffer, buffer.count) != nil { return String(cString: buffer) }
+        return FileManager.default.currentDirectoryPath
+    }
+
+    /// `NSString.deletingLastPathComponent` for the common path (no trailing or doubled `/`):
+    /// everything before the last `/` ("/" for a file at the root, "" for a bare name).
+    public static func directoryPart(of path: String) -> String {
+        // A plain loop over the bytes: generic helpers such as `zip` would make the runtime
+        // build their type metadata on first use, which costs more than the whole scan.
+        var path = path
+        let lastSlash: Int?? = path.withUTF8 { bytes in
+            guard let last = bytes.last, last != UInt8(ascii: "/") else { return nil }
+            var found: Int?
+            var previousWasSlash = false
+            for index in 0..<bytes.count {
+                let isSlash = bytes[index] == UInt8(ascii: "/")
+                if isSlash && previousWasSlash { return nil }
+                if isSlash { found = index }
+                previousWasSlash = isSlash
+            }
+            return .some(found)
+        }
+        guard let lastSlash else { return (path as NSString).deletingLastPathComponent }
+        guard let slash = lastSlash else { return "" }
+        if slash == 0 { return "/" }
+        return String(decoding: path.utf8.prefix(slash), as: UTF8.self)
+    }
+
+    /// True when the file opens and a first read succeeds (a directory, for one, fails it).
+    public static func isReadable(_ path: String) -> Bool {
+        guard !path.isEmpty else { return false }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var byte: UInt8 = 0
+        while true {
+            let n = read(fd, &byte, 1)
+            if n >= 0 { return true }
+            if errno != EINTR { return false }
+        }
+    }
+
+    /// After a short first read: what is left up to end of file (usually nothing, which a
+    /// small read on the stack confirms without a 64 KiB buffer).
     private static func readRest(_ fd: Int32, into start: [UInt8]) -> [UInt8]? {
         var bytes = start
+        let probed: Int? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 512) { buffer in
+            while true {
+                let n = read(fd, buffer.baseAddress, buffer.count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return nil
+                }
+                bytes.append(contentsOf: buffer[..<n])
+                return n
+            }
+        }
+        guard let probed else { return nil }
+        if probed == 0 { return bytes }
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }

@@ -65,7 +65,7 @@ struct CheckRequest {
     var selection = SelectionSettings()
 
     func run() throws {
-        let firstDirectory = paths.first.map { $0 == "-" ? FileManager.default.currentDirectoryPath : ($0 as NSString).deletingLastPathComponent }
+        let firstDirectory = paths.first.map { $0 == "-" ? PosixFiles.currentDirectory() : PosixFiles.directoryPart(of: $0) }
         let project = try selection.loadProject(startingAt: firstDirectory.map { $0.isEmpty ? "." : $0 })
         let format = try output.resolvedFormat(project: project)
         let extraOutputs = try output.extraOutputs()
@@ -104,7 +104,7 @@ struct CheckRequest {
         if let accepted { findings = accepted.newFindings(findings, sources: sources) }
 
         let report = Report(findings: findings, sources: sources, files: files)
-            .displayingPaths(relativeTo: FileManager.default.currentDirectoryPath)
+            .displayingPaths(relativeTo: PosixFiles.currentDirectory())
         print(Reporter.render(report, format: format, color: output.useColor && format == .text), terminator: "")
         for (extraFormat, path) in extraOutputs {
             try writeAtomically(Reporter.render(report, format: extraFormat), to: path)
@@ -155,7 +155,7 @@ enum InputLoading {
             }
         }
         // FileManager.isReadableFile is access(R_OK); the file must also open and read.
-        guard access(file, R_OK) == 0, PosixFiles.contents(of: file) != nil else {
+        guard access(file, R_OK) == 0, PosixFiles.isReadable(file) else {
             throw UserFacingError(message: "\(file): cannot read (permission denied?)", status: ExitStatus.unreadable)
         }
         return loader.load(path: file)

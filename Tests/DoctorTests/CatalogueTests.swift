@@ -1,4 +1,5 @@
-import Doctor
+@testable import Doctor
+import Foundation
 import XCTest
 
 final class CatalogueTests: XCTestCase {
@@ -26,6 +27,21 @@ final class CatalogueTests: XCTestCase {
             XCTAssertFalse(rule.references.isEmpty, "\(rule.id) has no reference")
             XCTAssertFalse(rule.examples.triggering.isEmpty, "\(rule.id) has no triggering example")
             XCTAssertFalse(rule.examples.passing.isEmpty, "\(rule.id) has no passing example")
+        }
+    }
+
+    func testEmbeddedRulesComeSortedByIdWithTheirExamples() throws {
+        // `embedded` takes the generated order as it is; `init(files:)` sorts by id.
+        XCTAssertEqual(catalogue.rules.map(\.id), catalogue.rules.map(\.id).sorted())
+        // The examples are made on demand from the same YAML: equal to reading the files.
+        let files = try embeddedRuleFiles.map { (name: $0.name, data: try XCTUnwrap(Data(base64Encoded: $0.base64))) }
+        let fromYAML = try RuleCatalogue(files: files)
+        XCTAssertEqual(fromYAML.rules.map(\.id), catalogue.rules.map(\.id))
+        for (read, embedded) in zip(fromYAML.rules, catalogue.rules) {
+            XCTAssertEqual(read.examples.triggering.map(\.config), embedded.examples.triggering.map(\.config), read.id)
+            XCTAssertEqual(read.examples.passing.map(\.config), embedded.examples.passing.map(\.config), read.id)
+            XCTAssertEqual(read.examples.triggering.map(\.log), embedded.examples.triggering.map(\.log), read.id)
+            XCTAssertEqual(read.examples.passing.map(\.files), embedded.examples.passing.map(\.files), read.id)
         }
     }
 

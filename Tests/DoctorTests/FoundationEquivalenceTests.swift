@@ -68,3 +68,27 @@ final class FoundationEquivalenceTests: XCTestCase {
         XCTAssertNil(PosixFiles.directoryEntries(of: root.appendingPathComponent("missing").path))
     }
 }
+
+/// The POSIX answers of the check path, pinned to the Foundation calls they replace.
+final class PosixFilesEquivalenceTests: XCTestCase {
+    func testDirectoryPartMatchesDeletingLastPathComponent() {
+        for path in ["/tmp/pdb/c.cfg.lua", "pdb/c.cfg.lua", "c.cfg.lua", "/c.cfg.lua", "/", "", "/tmp/a/", "a//b", "//a",
+                     "./x.lua", "../x.lua", "/tmp/./x", "dir/", "é/ü.lua", "/a/b/c/d/e.cfg.lua"] {
+            XCTAssertEqual(PosixFiles.directoryPart(of: path), (path as NSString).deletingLastPathComponent, path.debugDescription)
+        }
+    }
+
+    func testCurrentDirectoryMatchesFileManager() {
+        XCTAssertEqual(PosixFiles.currentDirectory(), FileManager.default.currentDirectoryPath)
+    }
+
+    func testIsReadable() throws {
+        let file = NSTemporaryDirectory() + "pd-readable-\(getpid()).lua"
+        try "x = 1\n".write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        XCTAssertTrue(PosixFiles.isReadable(file))
+        XCTAssertFalse(PosixFiles.isReadable(file + ".missing"))
+        XCTAssertFalse(PosixFiles.isReadable(NSTemporaryDirectory()))
+        XCTAssertEqual(PosixFiles.contents(of: file), Array("x = 1\n".utf8))
+    }
+}

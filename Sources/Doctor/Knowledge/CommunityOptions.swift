@@ -3,7 +3,7 @@
 /// `KnownOptions.community`). Data only, used to avoid calling legitimate community
 /// options typos.
 extension KnownOptions {
-    static let prosodyModulesOptions: Set<String> = [
+    static let prosodyModulesOptions: [String] = [
         "additional_registration_fields", "admin_contact_address", "admins", "allow_local_streamhosts",
         "allow_registration", "allow_remote_searches", "allowed_streamhosts", "archive_conversation_interval",
         "auth_append_host", "auth_custom_http", "auth_ha1_file", "auth_imap_ssl", "auth_imap_verify_certificate",
@@ -58,7 +58,7 @@ extension KnownOptions {
     ]
 
     /// Community module names: an option prefixed by one (`<module>_...`) belongs to it.
-    static let prosodyModulesNames: Set<String> = [
+    static let prosodyModulesNames: [String] = [
         "addressing", "adhoc_account_management", "adhoc_blacklist", "admin_blocklist", "admin_message",
         "admin_probe", "admin_web", "auth_any", "auth_ccert", "auth_custom_http", "auth_dovecot", "auth_external",
         "auth_ha1", "auth_http_async", "auth_imap", "auth_internal_yubikey", "auth_joomla", "auth_ldap",

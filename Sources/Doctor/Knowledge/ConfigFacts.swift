@@ -54,7 +54,8 @@ struct ConfigFacts {
 
     /// `enabled` is not false on the host (falling back to the global value).
     func isEnabled(_ section: ConfigSection) -> Bool {
-        configuration.effectiveOption("enabled", in: section.name)?.value.boolValue != false
+        // `effectiveOption("enabled", in: section.name)` without looking the section up by name.
+        (section.option("enabled") ?? global.option("enabled"))?.value.boolValue != false
     }
 
     /// `make()`, computed once for every copy of these facts (`name` unique to the caller).
@@ -106,16 +107,34 @@ struct ConfigFacts {
 
     /// Modules named in global and enabled hosts' `modules_enabled` (what prosodyctl inspects).
     func listedModules() -> [(module: String, option: ConfigOption, section: ConfigSection)] {
-        memo.value(.listedModules) { computeListedModules() }
+        listedModules { _ in true }
     }
 
-    private func computeListedModules() -> [(module: String, option: ConfigOption, section: ConfigSection)] {
-        var result: [(String, ConfigOption, ConfigSection)] = []
-        for section in globalAndEnabledHosts {
-            guard let option = section.option("modules_enabled"), let list = option.value.stringList else { continue }
-            for module in list { result.append((module, option, section)) }
+    /// `listedModules().filter { test($0.module) }`, without making an entry for every module of
+    /// every host first (a big config lists tens of thousands).
+    func listedModules(where test: (String) -> Bool) -> [(module: String, option: ConfigOption, section: ConfigSection)] {
+        var result: [(module: String, option: ConfigOption, section: ConfigSection)] = []
+        for list in moduleLists() {
+            for module in list.modules where test(module) { result.append((module, list.option, list.section)) }
         }
         return result
+    }
+
+    /// True when some global or enabled host's `modules_enabled` names a module passing `test`.
+    func listsModule(where test: (String) -> Bool) -> Bool {
+        moduleLists().contains { $0.modules.contains(where: test) }
+    }
+
+    /// Each global or enabled host's `modules_enabled` list, with the option and its section, made once.
+    private func moduleLists() -> [(modules: [String], option: ConfigOption, section: ConfigSection)] {
+        memo.value(.listedModules) { () -> [(modules: [String], option: ConfigOption, section: ConfigSection)] in
+            var result: [(modules: [String], option: ConfigOption, section: ConfigSection)] = []
+            for section in globalAndEnabledHosts {
+                guard let option = section.option("modules_enabled"), let list = option.value.stringList else { continue }
+                result.append((list, option, section))
+            }
+            return result
+        }
     }
 
     /// Every module name any section loads or lists (for option-prefix matching).

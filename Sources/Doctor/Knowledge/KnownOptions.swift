@@ -7,7 +7,7 @@
 /// `*_ssl`) are recognised by pattern, like portmanager does.
 public enum KnownOptions {
     /// Options read by Prosody itself (core and bundled modules), 0.11 to 13.
-    public static let core: Set<String> = [
+    public static let core: [String] = [
         // core / configmanager / startup
         "admins", "authentication", "authorization", "certificate", "certificates", "component_module",
         "component_secret", "data_path", "default_storage", "enabled", "external_addresses", "gc",
@@ -104,7 +104,7 @@ public enum KnownOptions {
     /// Options of prosody-modules (community) and Jitsi Meet's Prosody plugins seen in
     /// real deployments. Not exhaustive: unknown options with a loaded module's prefix
     /// are not reported either.
-    public static let community: Set<String> = [
+    public static let community: [String] = [
         // Jitsi Meet
         "main_muc", "lobby_muc", "breakout_rooms_muc", "breakout_rooms_component", "speakerstats_component",
         "conference_duration_component", "end_conference_component", "av_moderation_component",
@@ -243,7 +243,7 @@ public enum KnownOptions {
     }
 
     /// The 68 options `prosodyctl check config` insists on seeing in the global section (C7).
-    public static let globalOnly: Set<String> = [
+    public static let globalOnly: [String] = [
         "access_control_allow_credentials", "access_control_allow_headers", "access_control_allow_methods",
         "access_control_max_age", "admin_socket", "body_size_limit", "bosh_max_inactivity", "bosh_max_polling",
         "bosh_max_wait", "buffer_size_limit", "c2s_close_timeout", "c2s_stanza_size_limit", "c2s_tcp_keepalives",
@@ -265,7 +265,7 @@ public enum KnownOptions {
     /// patterns (`^interfaces?`, `_ports?$`, `_interfaces?$`, `_ssl$` but not c2s_ssl/s2s_ssl).
     public static func isGlobalOnly(_ name: String) -> Bool {
         if name == "external_service_port" || name == "turn_external_port" { return false }
-        if globalOnly.contains(name) { return true }
+        if globalOnlyTable.contains(name) { return true }
         return isNetworkOption(name)
     }
 
@@ -279,22 +279,14 @@ public enum KnownOptions {
     }
 
     public static var all: Set<String> {
-        allNames
+        Set(allNames.names)
     }
 
-    /// Built in one table sized up front (chained unions rehash every name several times).
-    private static let allNames: Set<String> = {
-        var names = Set<String>(minimumCapacity: core.count + community.count + prosodyModulesOptions.count + globalOnly.count
-                                + deprecated.count + 64)
-        names.formUnion(core)
-        names.formUnion(community)
-        names.formUnion(prosodyModulesOptions)
-        names.formUnion(globalOnly)
-        names.formUnion(deprecated.keys)
-        names.formUnion(obsolete(for: .v0_11))
-        names.formUnion(networkOptionNames)
-        return names
-    }()
+    private static let globalOnlyTable = NameTable([globalOnly])
+
+    /// Every known name in one table (a name in several lists is kept once).
+    private static let allNames = NameTable([core, community, prosodyModulesOptions, globalOnly, Array(deprecated.keys),
+                                             Array(obsolete(for: .v0_11)), networkOptionNames])
 
     private static let networkOptionNames: [String] = [
         "c2s_ssl", "s2s_ssl", "component_ports", "c2s_ports", "s2s_ports", "http_ports", "https_ports",
@@ -312,33 +304,76 @@ public enum KnownOptions {
 
     public static func belongsToModule(_ name: String, loadedModules: Set<String>) -> Bool {
         if communityPrefixes.contains(where: { name.hasPrefix($0) }) { return true }
-        if prosodyModulesNames.contains(where: { $0.count >= 4 && name.hasPrefix($0 + "_") }) { return true }
-        return loadedModules.contains { module in
-            module.count >= 3 && (name.hasPrefix(module + "_") || name == module)
+        if loadedModules.contains(name) && name.count >= 3 { return true }
+        // `<module>_...`: the part before each `_` is a candidate module name. A match of the
+        // bytes is confirmed with `hasPrefix`, which compares Characters (as the plain scan
+        // over every module name did).
+        let bytes = Array(name.utf8)
+        for index in bytes.indices where bytes[index] == UInt8(ascii: "_") {
+            let module = String(decoding: bytes[..<index], as: UTF8.self)
+            let known = module.count >= 4 && prosodyModulesNameTable.contains(module)
+            let loaded = module.count >= 3 && loadedModules.contains(module)
+            if (known || loaded) && name.hasPrefix(module + "_") { return true }
         }
+        return false
     }
 
-    /// A known name and its length in characters (the first filter of `suggestion`).
+    private static let prosodyModulesNameTable = NameTable([prosodyModulesNames])
+
+    /// A known name with what the filters of `suggestion` look at first.
     private struct Candidate {
         var name: String
+        /// Length in characters (the first filter); known names are ASCII, so also in bytes.
         var count: Int
+        /// Length of the underscore-free form (the form itself is made only for the few
+        /// names that get that far).
+        var squashedCount: Int
+        /// Which byte classes the name holds, underscores left out (see `byteClasses`).
+        var classes: UInt64
     }
 
     /// The known names, computed once (`suggestion` runs for every unknown option). Not
     /// sorted: `suggestion` breaks ties by name itself, which gives the answer a scan in
     /// sorted order would.
-    private static let suggestionCandidates: [Candidate] = allNames.map { Candidate(name: $0, count: $0.count) }
-
-    /// For the second pass: whether a name is ASCII, and the length of its underscore-free
-    /// form (the form itself is made only for the few names that get that far).
-    private static let squashedCandidates: [(name: String, isASCII: Bool, count: Int)] =
-        suggestionCandidates.map { entry in
-            let name = entry.name
-            if name.utf8.allSatisfy({ $0 < 0x80 }) {
-                return (name, true, name.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "_") ? 0 : 1) })
+    private static let suggestionCandidates: [Candidate] = allNames.names.map { name in
+        // One pass over the bytes (every known name is ASCII: its length in characters is its
+        // byte count).
+        var underscores = 0
+        var classes: UInt64 = 0
+        var name = name
+        let byteCount = name.withUTF8 { bytes in
+            for byte in bytes {
+                if byte == UInt8(ascii: "_") { underscores += 1 } else { classes |= byteClass(byte) }
             }
-            return (name, false, withoutUnderscores(name).count)
+            return bytes.count
         }
+        return Candidate(name: name, count: byteCount, squashedCount: byteCount - underscores, classes: classes)
+    }
+
+    /// A set of byte classes (letters, digits, each their own; everything else shares a few)
+    /// with `_` left out. An edit changes one byte of each side, so two strings whose sets
+    /// differ by more than `limit` classes on either side are more than `limit` edits
+    /// apart: most known names are ruled out by two popcounts instead of a distance table.
+    private static func byteClasses<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+        var classes: UInt64 = 0
+        for byte in bytes where byte != UInt8(ascii: "_") { classes |= byteClass(byte) }
+        return classes
+    }
+
+    private static func byteClass(_ byte: UInt8) -> UInt64 {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): return 1 << UInt64(byte - UInt8(ascii: "a"))
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return 1 << (26 + UInt64(byte - UInt8(ascii: "A")))
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return 1 << (52 + UInt64(byte - UInt8(ascii: "0")))
+        case 0x80...: return 1 << 63
+        default: return 1 << 62
+        }
+    }
+
+    /// True when the class sets alone show the strings are more than `limit` edits apart.
+    private static func classesRuleOut(_ a: UInt64, _ b: UInt64, limit: Int) -> Bool {
+        (a & ~b).nonzeroBitCount > limit || (b & ~a).nonzeroBitCount > limit
+    }
 
     /// `withoutUnderscores(name) == squashed` for ASCII `name` and `squashed`, on bytes.
     private static func equalsWithoutUnderscores(_ name: String, _ squashed: [UInt8]) -> Bool {
@@ -364,9 +399,11 @@ public enum KnownOptions {
         let length = name.count
         guard length >= 4 else { return nil }
         let limit = length >= 8 ? 2 : 1
+        let classes = byteClasses(name.utf8)
         // The nearest name; between equally near ones, the first in sorted order.
         var best: (name: String, distance: Int)?
         for entry in suggestionCandidates where abs(entry.count - length) <= limit {
+            if classesRuleOut(classes, entry.classes, limit: limit) { continue }
             let d = EditDistance.damerauLevenshtein(name, entry.name, within: limit)
             guard d <= limit else { continue }
             if let current = best, current.distance < d || (current.distance == d && current.name < entry.name) { continue }
@@ -379,17 +416,21 @@ public enum KnownOptions {
         let squashedCount = squashed.count
         let squashedBytes = Array(squashed.utf8)
         let squashedIsASCII = squashedBytes.allSatisfy { $0 < 0x80 }
+        let squashedClasses = byteClasses(squashedBytes)
         let words = Set(name.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) })
         var first: String?
-        for entry in squashedCandidates {
+        for entry in suggestionCandidates {
             let candidate = entry.name
             if let found = first, found < candidate { continue }
-            let equal = entry.isASCII && squashedIsASCII
-                ? equalsWithoutUnderscores(candidate, squashedBytes)
+            // ASCII on both sides: equal squashed forms have equal lengths and classes.
+            let equal = squashedIsASCII
+                ? entry.squashedCount == squashedCount && entry.classes == squashedClasses
+                    && equalsWithoutUnderscores(candidate, squashedBytes)
                 : withoutUnderscores(candidate) == squashed
             if equal {
                 first = candidate
-            } else if length >= 8, abs(entry.count - squashedCount) <= 2,
+            } else if length >= 8, abs(entry.squashedCount - squashedCount) <= 2,
+               !classesRuleOut(squashedClasses, entry.classes, limit: 2),
                EditDistance.damerauLevenshtein(squashed, withoutUnderscores(candidate), within: 2) <= 2,
                Set(candidate.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) }) == words {
                 first = candidate

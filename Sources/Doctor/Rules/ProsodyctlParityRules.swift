@@ -211,7 +211,7 @@ enum ProsodyctlParityRules {
 
     static func modPrefixInModules(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
-        return facts.listedModules().filter { $0.module.hasPrefix("mod_") }.map { entry in
+        return facts.listedModules(where: { $0.hasPrefix("mod_") }).map { entry in
             let bare = String(entry.module.dropFirst(4))
             let literal = facts.literalLocation(entry.module, after: entry.option.location)
             let quote = literal.flatMap { facts.sources.texts[$0.file]?[$0.range.start.offset] }.map { String(UnicodeScalar($0)) } ?? "\""
@@ -225,7 +225,7 @@ enum ProsodyctlParityRules {
 
     static func authModuleInModules(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
-        return facts.listedModules().filter { $0.module.hasPrefix("auth_") }.map { entry in
+        return facts.listedModules(where: { $0.hasPrefix("auth_") }).map { entry in
             let provider = String(entry.module.dropFirst(5))
             return factory.make(
                 "\"\(entry.module)\" is listed in modules_enabled of \(ConfigFacts.describe(entry.section)); authentication providers are chosen with the authentication option, not loaded as modules.",
@@ -236,7 +236,7 @@ enum ProsodyctlParityRules {
 
     static func storageModuleInModules(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
-        return facts.listedModules().filter { $0.module.hasPrefix("storage_") }.map { entry in
+        return facts.listedModules(where: { $0.hasPrefix("storage_") }).map { entry in
             let backend = String(entry.module.dropFirst(8))
             return factory.make(
                 "\"\(entry.module)\" is listed in modules_enabled of \(ConfigFacts.describe(entry.section)); storage backends are chosen with the storage option, not loaded as modules.",
@@ -247,7 +247,7 @@ enum ProsodyctlParityRules {
 
     static func conflictingModules(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
-        let listed = facts.listedModules()
+        let listed = facts.listedModules(where: { $0 == "vcard_legacy" || $0 == "vcard" || $0 == "pep_simple" || $0 == "pep" })
         var findings: [Finding] = []
         for (a, b, keep) in [("vcard_legacy", "vcard", "vcard_legacy (it serves vcard-temp from the PEP avatar and profile)"),
                              ("pep_simple", "pep", "pep")] {
@@ -286,7 +286,7 @@ enum ProsodyctlParityRules {
         let encryptionOptions = ["require_encryption", "c2s_require_encryption", "s2s_require_encryption"]
         for section in facts.globalAndEnabledHosts
         where encryptionOptions.contains(where: { section.option($0) != nil }) { return [] }
-        guard !facts.listedModules().contains(where: { $0.module == "tls" }) else { return [] }
+        guard !facts.listsModule(where: { $0 == "tls" }) else { return [] }
         let fragment = facts.looksLikeFragment
         // Escalate only for a main config with a global module list (snippets and included
         // parts often leave tls to the main config).
@@ -374,31 +374,7 @@ enum ProsodyctlParityRules {
     static func invalidHostName(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
         return facts.hosts.compactMap { section in
-            let domain = section.name.split(separator: "@").last.map(String.init) ?? section.name
-            let labels = domain.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            var reason: String?
-            if labels.contains(where: { label in
-                // ASCII: compare the first four bytes, case-folded (no lowercased copy per label).
-                guard label.utf8.allSatisfy({ $0 < 0x80 }) else { return label.lowercased().hasPrefix("xn--") }
-                var bytes = label.utf8.makeIterator()
-                guard let a = bytes.next(), let b = bytes.next(), let c = bytes.next(), let d = bytes.next() else { return false }
-                return (a | 0x20) == UInt8(ascii: "x") && (b | 0x20) == UInt8(ascii: "n")
-                    && c == UInt8(ascii: "-") && d == UInt8(ascii: "-")
-            }) {
-                reason = "is written in its ASCII-compatible (xn--) form; Prosody expects the Unicode form and users' addresses will not match"
-            } else if labels.contains(where: \.isEmpty) {
-                reason = "has an empty label (a leading, trailing or doubled dot)"
-            } else if labels.contains(where: { $0.utf8.count > 63 }) {
-                reason = "has a label longer than 63 bytes"
-            } else if domain.utf8.allSatisfy({ $0 < 0x80 })
-                        // ASCII: search the bytes (the same answer, without bridging to NSString).
-                        ? domain.utf8.contains(where: { $0 == 0x3C || $0 == 0x7B || $0 == 0x24 || $0 == 0x25 })
-                        : (domain.contains("<") || domain.contains("{") || domain.contains("$") || domain.contains("%")) {
-                reason = "looks like an unfilled template placeholder, which is not a valid domain name"
-            } else if domain.contains(where: { $0 == " " || $0 == "\t" || $0 == "/" || $0 == "\\" || $0 == "\"" || $0 == "'" || $0 == "<" || $0 == ">" }) {
-                reason = "contains characters that are not allowed in a domain name"
-            }
-            guard let reason else { return nil }
+            guard let reason = invalidHostNameReason(section.name) else { return nil }
             return factory.make("Host name \"\(section.name)\" \(reason): clients may fail to log in and remote servers to reach it.",
                                 at: section.declarations.first,
                                 fix: FixSuggestion("Use a valid domain name (renaming a host does not migrate its accounts and data)."),
@@ -406,12 +382,62 @@ enum ProsodyctlParityRules {
         }
     }
 
+    static let xnLabelReason = "is written in its ASCII-compatible (xn--) form; Prosody expects the Unicode form and users' addresses will not match"
+    static let emptyLabelReason = "has an empty label (a leading, trailing or doubled dot)"
+    static let longLabelReason = "has a label longer than 63 bytes"
+    static let placeholderReason = "looks like an unfilled template placeholder, which is not a valid domain name"
+    static let forbiddenCharacterReason = "contains characters that are not allowed in a domain name"
+
+    /// Why a host name is not a usable domain name, nil when it is.
+    static func invalidHostNameReason(_ name: String) -> String? {
+        var name = name
+        // An ASCII name without `@` (nearly every host): one pass over the bytes, the same
+        // checks in the same order as below.
+        let fast: String?? = name.withUTF8 { bytes -> String?? in
+            guard !bytes.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "@") }) else { return nil }
+            var xn = false, empty = false, long = false, placeholder = false, forbidden = false
+            var start = 0
+            for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: ".") {
+                let length = end - start
+                if length == 0 { empty = true }
+                if length > 63 { long = true }
+                if length >= 4, bytes[start] | 0x20 == UInt8(ascii: "x"), bytes[start + 1] | 0x20 == UInt8(ascii: "n"),
+                   bytes[start + 2] == UInt8(ascii: "-"), bytes[start + 3] == UInt8(ascii: "-") { xn = true }
+                start = end + 1
+            }
+            for byte in bytes {
+                switch byte {
+                case 0x3C, 0x7B, 0x24, 0x25: placeholder = true
+                case 0x20, 0x09, 0x2F, 0x5C, 0x22, 0x27, 0x3E: forbidden = true
+                default: break
+                }
+            }
+            if xn { return .some(xnLabelReason) }
+            if empty { return .some(emptyLabelReason) }
+            if long { return .some(longLabelReason) }
+            if placeholder { return .some(placeholderReason) }
+            if forbidden { return .some(forbiddenCharacterReason) }
+            return .some(nil)
+        }
+        if let fast { return fast }
+        let domain = name.split(separator: "@").last.map(String.init) ?? name
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        if labels.contains(where: { $0.lowercased().hasPrefix("xn--") }) { return xnLabelReason }
+        if labels.contains(where: \.isEmpty) { return emptyLabelReason }
+        if labels.contains(where: { $0.utf8.count > 63 }) { return longLabelReason }
+        if domain.contains("<") || domain.contains("{") || domain.contains("$") || domain.contains("%") { return placeholderReason }
+        if domain.contains(where: { $0 == " " || $0 == "\t" || $0 == "/" || $0 == "\\" || $0 == "\"" || $0 == "'" || $0 == "<" || $0 == ">" }) {
+            return forbiddenCharacterReason
+        }
+        return nil
+    }
+
     // MARK: 13 additions
 
     static func posixModuleDeprecated(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
         let is13 = context.prosodyRelease == .v13
-        return facts.listedModules().filter { $0.module == "posix" }.map { entry in
+        return facts.listedModules(where: { $0 == "posix" }).map { entry in
             let literal = facts.literalLocation("posix", after: entry.option.location)
             return factory.make(is13
                                 ? "mod_posix is listed in modules_enabled of \(ConfigFacts.describe(entry.section)); it is deprecated in Prosody 13, which no longer needs it."
@@ -425,7 +451,7 @@ enum ProsodyctlParityRules {
     static func adminTelnetReplaced(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
         let is13 = context.prosodyRelease == .v13
-        return facts.listedModules().filter { $0.module == "admin_telnet" }.map { entry in
+        return facts.listedModules(where: { $0 == "admin_telnet" }).map { entry in
             let literal = facts.literalLocation("admin_telnet", after: entry.option.location)
             let quote = literal.flatMap { facts.sources.texts[$0.file]?[$0.range.start.offset] }.map { String(UnicodeScalar($0)) } ?? "\""
             return factory.make("mod_admin_telnet is listed in modules_enabled of \(ConfigFacts.describe(entry.section)); it is superseded by mod_admin_shell (prosodyctl shell)\(is13 ? ", and Prosody 13 is replacing it" : "").",
@@ -456,7 +482,6 @@ enum ProsodyctlParityRules {
 
     static func unknownOption(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
-        let modules = facts.allModuleNames(release: context.prosodyRelease)
         var findings: [Finding] = []
         for section in facts.globalAndHosts {
             for option in section.options.matching({ !KnownOptions.isKnown($0) }) {
@@ -469,7 +494,7 @@ enum ProsodyctlParityRules {
                         at: option.location,
                         fix: FixSuggestion("Rename \(option.name) to \(suggestion).", edits: edit.map { [$0] } ?? []),
                         confidence: .likely, severity: .warning))
-                } else if !KnownOptions.belongsToModule(option.name, loadedModules: modules) {
+                } else if !KnownOptions.belongsToModule(option.name, loadedModules: facts.allModuleNames(release: context.prosodyRelease)) {
                     findings.append(factory.make(
                         "Option \(option.name) in \(ConfigFacts.describe(section)) is not read by Prosody or by any module this config loads that prosody-doctor knows; it may be a leftover or belong to a community module.",
                         at: option.location,

@@ -121,13 +121,20 @@ enum SecurityRules {
         let globalEnabled = facts.global["modules_enabled"]?.stringList ?? []
         let globalDisabled = facts.global["modules_disabled"]?.stringList
         return facts.enabledHosts.filter(\.isVirtualHost).compactMap { host in
-            let listed = Set(globalEnabled + (host["modules_enabled"]?.stringList ?? []))
-                .subtracting(host["modules_disabled"]?.stringList ?? globalDisabled ?? [])
-            let allow = facts.configuration.effectiveOption("allow_registration", in: host.name)
-            let open = listed.contains("register_ibr") || (listed.contains("register") && allow?.value.isTruthy == true)
+            // (global + host modules_enabled) minus the host's (else the global) modules_disabled,
+            // asked of the few modules that matter instead of built as a set for every host.
+            let hostEnabled = host["modules_enabled"]?.stringList ?? []
+            let disabled = host["modules_disabled"]?.stringList ?? globalDisabled ?? []
+            func listedContains(_ module: String) -> Bool {
+                (globalEnabled.contains(module) || hostEnabled.contains(module)) && !disabled.contains(module)
+            }
+            // `effectiveOption(_, in: host.name)`, without looking the host up again by name.
+            let allow = host.option("allow_registration") ?? facts.global.option("allow_registration")
+            let open = listedContains("register_ibr") || (listedContains("register") && allow?.value.isTruthy == true)
             guard open else { return nil }
-            let inviteOnly = facts.configuration.effectiveOption("registration_invite_only", in: host.name)?.value.isTruthy ?? true
-            if listed.contains("invites_register") && inviteOnly { return nil }
+            let inviteOnly = (host.option("registration_invite_only") ?? facts.global.option("registration_invite_only"))?
+                .value.isTruthy ?? true
+            if listedContains("invites_register") && inviteOnly { return nil }
             var related: [RelatedLocation] = []
             if let modules = host.option("modules_enabled") ?? facts.global.option("modules_enabled") {
                 related.append(RelatedLocation(modules.location, note: "registration module enabled here"))
@@ -395,8 +402,7 @@ enum SecurityRules {
 
     static func consoleOnPublicInterface(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
-        let listed = facts.listedModules().map(\.module)
-        guard listed.contains("admin_telnet") else { return [] }
+        guard facts.listsModule(where: { $0 == "admin_telnet" }) else { return [] }
         guard let option = facts.global.option("console_interfaces") ?? facts.global.option("console_interface") else { return [] }
         let addresses = option.value.stringList ?? option.value.stringValue.map { [$0] } ?? []
         let exposed = addresses.filter { !isLoopback($0) }
