@@ -24,27 +24,30 @@ public struct Statement: Sendable {
     }
 }
 
-public indirect enum StatementKind: Sendable {
+/// Only the cases whose payload holds a node, or is large, are boxed (`indirect`): the common
+/// statements (`name = value`, a call) then cost no extra allocation, which a config of
+/// megabytes, with a statement on every line, notices.
+public enum StatementKind: Sendable {
     /// A function or method call used as a statement (`Include "x"`, `VirtualHost "h" {...}`).
-    case call(Expression)
+    indirect case call(Expression)
     /// `a, b.c, d[e] = x, y`
     case assignment(targets: [Expression], values: [Expression])
     /// `local a <const>, b = x`
     case local(names: [LocalName], values: [Expression])
     /// `local function f(...) ... end`
-    case localFunction(name: Identifier, body: FunctionBody)
+    indirect case localFunction(name: Identifier, body: FunctionBody)
     /// `function a.b.c:m(...) ... end`
-    case function(name: FunctionName, body: FunctionBody)
-    case doBlock(Block)
-    case whileLoop(condition: Expression, body: Block)
-    case repeatLoop(body: Block, condition: Expression)
-    case ifStatement(clauses: [ConditionalBlock], elseBlock: Block?)
-    case numericFor(variable: Identifier, start: Expression, limit: Expression, step: Expression?, body: Block)
-    case genericFor(variables: [Identifier], expressions: [Expression], body: Block)
+    indirect case function(name: FunctionName, body: FunctionBody)
+    indirect case doBlock(Block)
+    indirect case whileLoop(condition: Expression, body: Block)
+    indirect case repeatLoop(body: Block, condition: Expression)
+    indirect case ifStatement(clauses: [ConditionalBlock], elseBlock: Block?)
+    indirect case numericFor(variable: Identifier, start: Expression, limit: Expression, step: Expression?, body: Block)
+    indirect case genericFor(variables: [Identifier], expressions: [Expression], body: Block)
     case returnStatement([Expression])
     case breakStatement
-    case gotoStatement(Identifier)
-    case label(Identifier)
+    indirect case gotoStatement(Identifier)
+    indirect case label(Identifier)
     /// A stretch of source the parser skipped while recovering from a syntax error.
     case invalid
 }
@@ -111,7 +114,9 @@ public struct Expression: Sendable {
     }
 }
 
-public indirect enum ExpressionKind: Sendable {
+/// Literals and names are stored inline; the cases holding other expressions (or a function
+/// body) are boxed (`indirect`), as they must be.
+public enum ExpressionKind: Sendable {
     case nilLiteral
     case trueLiteral
     case falseLiteral
@@ -119,19 +124,19 @@ public indirect enum ExpressionKind: Sendable {
     case vararg
     case number(LuaNumber)
     case string(LuaString)
-    case function(FunctionBody)
+    indirect case function(FunctionBody)
     case table([TableField])
-    case binary(BinaryOperator, Expression, Expression)
-    case unary(UnaryOperator, Expression)
+    indirect case binary(BinaryOperator, Expression, Expression)
+    indirect case unary(UnaryOperator, Expression)
     case name(String)
     /// `a[b]`; `a.b` is `index(a, string "b")` with `isDotted` true.
-    case index(Expression, key: Expression, isDotted: Bool)
+    indirect case index(Expression, key: Expression, isDotted: Bool)
     /// `f(args)`, `f "s"`, `f {t}`.
-    case call(Expression, arguments: [Expression], style: CallStyle)
+    indirect case call(Expression, arguments: [Expression], style: CallStyle)
     /// `o:m(args)`
-    case methodCall(Expression, method: Identifier, arguments: [Expression], style: CallStyle)
+    indirect case methodCall(Expression, method: Identifier, arguments: [Expression], style: CallStyle)
     /// `(e)`: truncates multiple results to one.
-    case parenthesized(Expression)
+    indirect case parenthesized(Expression)
     /// Placeholder where the parser could not read an expression.
     case invalid
 }

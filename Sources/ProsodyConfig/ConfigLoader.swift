@@ -166,8 +166,19 @@ public struct ConfigLoader: Sendable {
     func finish(_ e: Evaluator, mainFile: String) -> LoadedConfiguration {
         var converter = ValueConverter()
         var visual = VisualSections(sources: e.sources)
+        // The assignments first: a section's value is the value of the assignment that set it
+        // (converted once, here), or a bookkeeping value converted below.
+        let assignments = e.assignments.map { a -> OptionAssignment in
+            var o = OptionAssignment(name: a.name, value: converter.convert(a.value), location: a.location,
+                                     section: a.section, viaTableForm: a.viaTableForm)
+            o.valueRange = a.valueRange
+            o.statementLine = a.statementLine
+            o.visualSection = visual.section(for: a.location)
+            return o
+        }
         func option(_ key: String, _ entry: RawEntry) -> ConfigOption {
-            var o = ConfigOption(name: key, value: converter.convert(entry.value) ?? .dynamic(reason: "nil"), location: entry.location)
+            let value = entry.assignment.map { assignments[$0].value } ?? converter.convert(entry.value)
+            var o = ConfigOption(name: key, value: value ?? .dynamic(reason: "nil"), location: entry.location)
             o.valueRange = entry.valueRange
             o.viaTableForm = entry.viaTableForm
             return o
@@ -184,9 +195,8 @@ public struct ConfigLoader: Sendable {
                 }
             }
             var s = ConfigSection(name: state.name, kind: kind, declarations: state.declarations, options: [])
-            s.options.reserveCapacity(state.order.count)
-            for key in state.order {
-                let entry = state.entries[key]!
+            s.options.reserveCapacity(state.items.count)
+            for (key, entry) in state.items {
                 if entry.isBookkeeping { s.bookkeeping.append(option(key, entry)) } else { s.options.append(option(key, entry)) }
             }
             s.declaredModules = state.declaredModules
@@ -194,14 +204,6 @@ public struct ConfigLoader: Sendable {
         }
         let global = section(e.sections["*"]!)
         let sections = e.sectionOrder.compactMap { e.sections[$0] }.map(section)
-        let assignments = e.assignments.map { a -> OptionAssignment in
-            var o = OptionAssignment(name: a.name, value: converter.convert(a.value), location: a.location,
-                                     section: a.section, viaTableForm: a.viaTableForm)
-            o.valueRange = a.valueRange
-            o.statementLine = a.statementLine
-            o.visualSection = visual.section(for: a.location)
-            return o
-        }
         var model = ProsodyConfiguration(global: global, sections: sections, assignments: assignments,
                                          files: e.files, problems: e.problems)
         model.mainFile = mainFile
@@ -251,10 +253,9 @@ struct ValueConverter {
             depth += 1
             defer { ancestors.remove(id); depth -= 1 }
             var entries: [ConfigTable.Entry] = []
-            entries.reserveCapacity(t.order.count)
-            // In insertion order, read in place (no array of pairs per table).
-            for k in t.order {
-                let value = t.storage[k]!
+            entries.reserveCapacity(t.pairs.count)
+            // In insertion order, read in place.
+            for (k, value) in t.pairs {
                 guard let cv = convert(value) else { continue }
                 let key: ConfigValue
                 switch k {
@@ -342,7 +343,9 @@ struct VisualSections {
         case UInt8(ascii: "V"), UInt8(ascii: "C"), UInt8(ascii: "c"), UInt8(ascii: "H"), UInt8(ascii: "h"): break
         default: return nil
         }
-        var s = Substring(String(decoding: line.prefix(300), as: UTF8.self))
+        let head = line.prefix(300)
+        if !head.contains(where: { $0 >= 0x80 }) { return asciiHeader(head) }
+        var s = Substring(String(decoding: head, as: UTF8.self))
         s = s.drop { $0 == " " || $0 == "\t" }
         while s.hasPrefix("-") { s = s.dropFirst() }
         s = s.drop { $0 == " " || $0 == "\t" }
@@ -360,5 +363,30 @@ struct VisualSections {
         let name = String(s[..<end])
         return Nameprep.prepare(name) ?? name.lowercased()
     }
+
+    /// `header` for an ASCII line, on its bytes (each byte is one character there).
+    private static func asciiHeader(_ line: ArraySlice<UInt8>) -> String? {
+        var i = line.startIndex
+        func skipBlanks() { while i < line.endIndex, line[i] == 0x20 || line[i] == 0x09 { i += 1 } }
+        skipBlanks()
+        while i < line.endIndex, line[i] == UInt8(ascii: "-") { i += 1 }
+        skipBlanks()
+        var matched = false
+        for keyword in headerKeywords where line[i...].starts(with: keyword) {
+            i += keyword.count
+            matched = true
+            break
+        }
+        guard matched else { return nil }
+        while i < line.endIndex, line[i] == 0x20 || line[i] == 0x09 || line[i] == UInt8(ascii: "(") { i += 1 }
+        guard i < line.endIndex, line[i] == UInt8(ascii: "\"") || line[i] == UInt8(ascii: "'") else { return nil }
+        let quote = line[i]
+        let start = i + 1
+        guard let end = line[start...].firstIndex(of: quote) else { return nil }
+        let name = String(decoding: line[start..<end], as: UTF8.self)
+        return Nameprep.prepare(name) ?? name.lowercased()
+    }
+
+    private static let headerKeywords: [[UInt8]] = ["VirtualHost", "Component", "component", "Host", "host"].map { Array($0.utf8) }
 }
 

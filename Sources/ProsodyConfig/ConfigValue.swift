@@ -3,14 +3,18 @@ import LuaSyntax
 /// A configuration value as Prosody's configmanager would store it.
 /// Values that cannot be known statically are `.dynamic` with the reason; they are
 /// never guessed.
-public indirect enum ConfigValue: Sendable, Hashable {
+///
+/// Not `indirect` as a whole: strings, numbers and booleans are stored inline (a big config
+/// has hundreds of thousands of values, and a box each would be an allocation and a pointer
+/// to follow); only the rare, large `function` payload is boxed.
+public enum ConfigValue: Sendable, Hashable {
     case string(String)
     case integer(Int64)
     case float(Double)
     case boolean(Bool)
     case table(ConfigTable)
     /// A Lua function value (a few options accept callbacks); where it was written.
-    case function(SourceLocation)
+    indirect case function(SourceLocation)
     /// Not statically known (environment-dependent call, RunScript, ...).
     case dynamic(reason: String)
 

@@ -72,7 +72,32 @@ final class FileEnv {
     /// host -> name -> first assignment location in this file (duplicate warnings). Nested
     /// rather than keyed by "host/name": no key string to build for every assignment, and
     /// option names (Lua identifiers) never contain "/", so the keys match the same pairs.
-    var setOptions: [String: [String: SourceLocation]] = [:]
+    private var setOptions: [String: FirstAssignments] = [:]
+    /// The current host's table (assignments come host by host: one lookup per host change).
+    private var lastSetOptions: (host: String, table: FirstAssignments)?
+
+    final class FirstAssignments {
+        var locations: [String: SourceLocation] = [:]
+    }
+
+    /// Where `name` was first assigned in `host` in this file (the earlier location for a
+    /// duplicate), recording `location` when this is the first time.
+    func firstAssignment(of name: String, in host: String, recording location: SourceLocation) -> SourceLocation? {
+        let table: FirstAssignments
+        if let last = lastSetOptions, last.host == host {
+            table = last.table
+        } else if let existing = setOptions[host] {
+            table = existing
+        } else {
+            table = FirstAssignments()
+            setOptions[host] = table
+        }
+        lastSetOptions = (host, table)
+        if let first = table.locations[name] { return first }
+        table.locations[name] = location
+        return nil
+    }
+
     init(file: String) {
         self.file = file
         if let slash = file.lastIndex(of: "/") {
@@ -115,33 +140,48 @@ final class RawEntry {
     /// Set by a VirtualHost/Component declaration (bookkeeping key).
     var isBookkeeping: Bool
     var viaTableForm: Bool
-    init(value: LuaValue, location: SourceLocation, valueRange: SourceRange?, isBookkeeping: Bool, viaTableForm: Bool) {
+    /// The assignment that set this value (its index in `Evaluator.assignments`), nil for
+    /// bookkeeping keys: the model converts the value once, for both.
+    var assignment: Int?
+    init(value: LuaValue, location: SourceLocation, valueRange: SourceRange?, isBookkeeping: Bool, viaTableForm: Bool,
+         assignment: Int?) {
         self.value = value
         self.location = location
         self.valueRange = valueRange
         self.isBookkeeping = isBookkeeping
         self.viaTableForm = viaTableForm
+        self.assignment = assignment
     }
 }
 
 final class SectionState {
     let name: String
-    var order: [String] = []
-    var entries: [String: RawEntry] = [:]
+    /// The entries in the order their keys were first set (a removed key leaves none).
+    private(set) var items: [(key: String, entry: RawEntry)] = []
+    /// Position of each key in `items`.
+    private var positions: [String: Int] = [:]
     var declarations: [SourceLocation] = []
     var declaredAsComponent = false
     var declaredAsHost = false
     var declaredModules: [String] = []
     init(name: String) { self.name = name }
 
+    func entry(_ key: String) -> RawEntry? { positions[key].map { items[$0].entry } }
+
     func set(_ key: String, _ entry: RawEntry?) {
         if let entry {
-            if entries.updateValue(entry, forKey: key) == nil { order.append(key) }
-        } else if entries.removeValue(forKey: key) != nil {
-            order.removeAll { $0 == key }
+            if let index = positions[key] {
+                items[index].entry = entry
+            } else {
+                positions[key] = items.count
+                items.append((key, entry))
+            }
+        } else if let index = positions.removeValue(forKey: key) {
+            items.remove(at: index)
+            for later in index..<items.count { positions[items[later].key] = later }
         }
     }
-    func rawValue(_ key: String) -> LuaValue { entries[key]?.value ?? .nil }
+    func rawValue(_ key: String) -> LuaValue { entry(key)?.value ?? .nil }
 }
 
 struct PendingAssignment {
@@ -588,7 +628,7 @@ final class Evaluator {
         // __newindex: an option of the current section.
         let location = loc(range, env)
         let host = env.currentHost
-        if let first = env.setOptions[host]?[name] {
+        if let first = env.firstAssignment(of: name, in: host, recording: location) {
             if host != Self.dynamicSectionName {
                 if env.file.utf8.count >= 60, settings.version == .v0_12 || true {
                     if longPathReported.insert(env.file).inserted {
@@ -600,8 +640,6 @@ final class Evaluator {
                 warnings.append(ProsodyWarning(file: env.file, line: statementLine, text: "Duplicate option '\(name)'"))
                 report(.duplicateOption(name: name, section: host), "Duplicate option '\(name)'", at: location, related: [first])
             }
-        } else {
-            env.setOptions[host, default: [:]][name] = location
         }
         setOption(section: host, key: name, value: value, location: location, valueRange: valueRange,
                   viaTableForm: false, bookkeeping: false, statementLine: statementLine)
@@ -609,7 +647,9 @@ final class Evaluator {
 
     func setOption(section: String, key: String, value: LuaValue, location: SourceLocation, valueRange: SourceRange?,
                    viaTableForm: Bool, bookkeeping: Bool, statementLine: Int) {
+        var assignment: Int?
         if !bookkeeping {
+            assignment = assignments.count
             assignments.append(PendingAssignment(name: key, value: value, location: location, section: section,
                                                  viaTableForm: viaTableForm, valueRange: valueRange, statementLine: statementLine))
             optionNamesSet.insert(key)
@@ -620,17 +660,25 @@ final class Evaluator {
             state.set(key, nil)
         } else {
             state.set(key, RawEntry(value: value, location: location, valueRange: valueRange,
-                                    isBookkeeping: bookkeeping, viaTableForm: viaTableForm))
+                                    isBookkeeping: bookkeeping, viaTableForm: viaTableForm, assignment: assignment))
         }
     }
 
     func sectionState(_ name: String) -> SectionState {
-        if let s = sections[name] { return s }
-        let s = SectionState(name: name)
-        sections[name] = s
-        if name != "*" { sectionOrder.append(name) }
-        return s
+        // Options come section by section: the last one asked for is usually asked again.
+        if let last = lastSectionState, last.name == name { return last }
+        let state: SectionState
+        if let s = sections[name] {
+            state = s
+        } else {
+            state = SectionState(name: name)
+            sections[name] = state
+            if name != "*" { sectionOrder.append(name) }
+        }
+        lastSectionState = state
+        return state
     }
+    private var lastSectionState: SectionState?
 
     func setIndex(_ base: LuaValue, _ key: LuaValue, _ value: LuaValue, at: SourceLocation, description: String?) throws {
         switch base {
@@ -779,18 +827,15 @@ final class Evaluator {
             case .positional(let ve):
                 if i == fields.count - 1 {
                     for v in try evalMulti(ve, scope: scope, env: env) {
-                        t[.int(next)] = v
-                        t.fieldRanges[.int(next)] = field.range
+                        t.setField(.int(next), v, range: field.range)
                         next += 1
                     }
                 } else {
-                    t[.int(next)] = try evalExpr(ve, scope: scope, env: env)
-                    t.fieldRanges[.int(next)] = field.range
+                    t.setField(.int(next), try evalExpr(ve, scope: scope, env: env), range: field.range)
                     next += 1
                 }
             case .named(let id, let ve):
-                t[.string(id.name)] = try evalExpr(ve, scope: scope, env: env)
-                t.fieldRanges[.string(id.name)] = field.range
+                t.setField(.string(id.name), try evalExpr(ve, scope: scope, env: env), range: field.range)
             case .keyed(let ke, let ve):
                 let k = try evalExpr(ke, scope: scope, env: env)
                 let v = try evalExpr(ve, scope: scope, env: env)
@@ -801,8 +846,7 @@ final class Evaluator {
                 guard let key = k.key else {
                     throw LuaError(message: k.isNil ? "table index is nil" : "table index is NaN", location: loc(ke.range, env))
                 }
-                t[key] = v
-                t.fieldRanges[key] = field.range
+                t.setField(key, v, range: field.range)
             }
         }
         return .table(t)
@@ -866,7 +910,7 @@ final class Evaluator {
             if let value = environment[variable] { return .string(value) }
             return .nil
         }
-        if settings.version == .v13, let state = sections[env.currentHost], let entry = state.entries[name] {
+        if settings.version == .v13, let state = sections[env.currentHost], let entry = state.entry(name) {
             if case .table = entry.value { return .proxy(env.currentHost, name) }
             return entry.value
         }
@@ -1108,9 +1152,10 @@ final class Evaluator {
     }
 
     func applyTableForm(_ t: LuaTable, to name: String, at: SourceLocation) {
+        let ranges = t.fieldRanges()
         for key in t.pairsOrder {
             let value = t[key]
-            let range = t.fieldRanges[key]
+            let range = ranges[key]
             let location = range.map { SourceLocation(file: at.file, range: $0) } ?? at
             setOption(section: name, key: key.text, value: value, location: location, valueRange: range,
                       viaTableForm: true, bookkeeping: false, statementLine: location.line)
@@ -1143,7 +1188,7 @@ final class Evaluator {
             env.currentHost = Self.dynamicSectionName
             return [.function(LuaFunction(.hostOptions(Self.dynamicSectionName)))]
         }
-        if let existing = sections[name], existing.entries["component_module"] != nil {
+        if let existing = sections[name], existing.entry("component_module") != nil {
             let module = existing.rawValue("component_module")
             var label = "?"
             if case .string(let m) = module {
@@ -1169,7 +1214,7 @@ final class Evaluator {
             env.currentHost = Self.dynamicSectionName
             return [.function(LuaFunction(.componentModule(Self.dynamicSectionName)))]
         }
-        if let existing = sections[name], existing.rawValue("defined").truthy == true, existing.entries["component_module"] == nil {
+        if let existing = sections[name], existing.rawValue("defined").truthy == true, existing.entry("component_module") == nil {
             throw LuaError(message: "Component \"\(name)\" clashes with previously defined VirtualHost \"\(name)\", for services use a sub-domain like conference.\(name)",
                            location: at, problemKind: .hostComponentClash(name: name), related: existing.declarations)
         }

@@ -6,39 +6,86 @@ import LuaSyntax
 // plain `ConfigValue`s when the model is built.
 
 final class LuaTable {
-    private(set) var order: [LuaKey] = []
-    private(set) var storage: [LuaKey: LuaValue] = [:]
-    /// Source range of each field (table-form provenance).
-    var fieldRanges: [LuaKey: SourceRange] = [:]
+    /// Keys and values in insertion order (a removed key leaves no entry). Config tables are
+    /// mostly small lists and records: one array, searched in place, costs far less than an
+    /// array of keys plus a dictionary, and a config of megabytes makes tens of thousands.
+    private(set) var pairs: [(key: LuaKey, value: LuaValue)] = []
+    /// Position of each key in `pairs`, made once the table outgrows a linear search.
+    private var positions: [LuaKey: Int]?
+    /// Where the constructor wrote each field, in order (the last write of a key wins). Kept
+    /// for the table form (`VirtualHost "x" { ... }`), which gives each option its location;
+    /// later assignments into the table do not change it.
+    private var constructorRanges: [(key: LuaKey, range: SourceRange)] = []
+
+    private static let linearSearchLimit = 8
+
+    private func position(of key: LuaKey) -> Int? {
+        if let positions { return positions[key] }
+        for index in pairs.indices where pairs[index].key == key { return index }
+        return nil
+    }
 
     subscript(key: LuaKey) -> LuaValue {
-        get { storage[key] ?? .nil }
+        get { position(of: key).map { pairs[$0].value } ?? .nil }
         set {
             if case .nil = newValue {
-                if storage.removeValue(forKey: key) != nil {
-                    order.removeAll { $0 == key }
-                }
+                guard let index = position(of: key) else { return }
+                pairs.remove(at: index)
+                if positions != nil { reindex() }
                 return
             }
-            if storage.updateValue(newValue, forKey: key) == nil { order.append(key) }
+            if let index = position(of: key) {
+                pairs[index].value = newValue
+                return
+            }
+            pairs.append((key, newValue))
+            if positions != nil {
+                positions![key] = pairs.count - 1
+            } else if pairs.count > Self.linearSearchLimit {
+                reindex()
+            }
         }
+    }
+
+    private func reindex() {
+        guard pairs.count > Self.linearSearchLimit else { positions = nil; return }
+        var map = [LuaKey: Int](minimumCapacity: pairs.count)
+        for (index, pair) in pairs.enumerated() { map[pair.key] = index }
+        positions = map
+    }
+
+    /// A constructor field's write: the value, and where the field was written.
+    func setField(_ key: LuaKey, _ value: LuaValue, range: SourceRange) {
+        self[key] = value
+        constructorRanges.append((key, range))
+    }
+
+    /// Where the constructor last wrote each key (nil for keys it never wrote).
+    func fieldRanges() -> [LuaKey: SourceRange] {
+        var ranges: [LuaKey: SourceRange] = [:]
+        for (key, range) in constructorRanges { ranges[key] = range }
+        return ranges
     }
 
     /// Lua's `#` (border): the array part up to the first nil.
     var length: Int64 {
         var n: Int64 = 0
-        while storage[.int(n + 1)] != nil { n += 1 }
+        while !self[.int(n + 1)].isNil { n += 1 }
         return n
     }
 
-    var entries: [(LuaKey, LuaValue)] { order.map { ($0, storage[$0]!) } }
+    var entries: [(LuaKey, LuaValue)] { pairs.map { ($0.key, $0.value) } }
 
     /// Values at 1, 2, ... up to the first nil.
     var arrayValuesInOrder: [LuaValue] {
         var result: [LuaValue] = []
         var i: Int64 = 1
-        while let v = storage[.int(i)] { result.append(v); i += 1 }
-        return result
+        while true {
+            let v = self[.int(i)]
+            if v.isNil { return result }
+            result.append(v)
+            i += 1
+        }
     }
 
     /// Iteration order like Lua's `pairs` for constructor-built tables: array part 1..n
@@ -47,9 +94,9 @@ final class LuaTable {
         let n = length
         var result: [LuaKey] = []
         if n > 0 { for i in 1...n { result.append(.int(i)) } }
-        for k in order {
-            if case .int(let i) = k, i >= 1, i <= n { continue }
-            result.append(k)
+        for pair in pairs {
+            if case .int(let i) = pair.key, i >= 1, i <= n { continue }
+            result.append(pair.key)
         }
         return result
     }
