@@ -7,6 +7,27 @@ import Foundation
 /// visible part of a small `check`. On ASCII text their answer is a plain byte operation;
 /// other text still goes to Foundation, so results are the same for every input.
 public enum ASCIIText {
+    /// `text.contains(target)` (Foundation's substring search) for an ASCII target: a byte
+    /// search when the text is ASCII too.
+    public static func contains(_ target: String, in text: String) -> Bool {
+        var text = text, target = target
+        let answer: Bool? = text.withUTF8 { haystack in
+            target.withUTF8 { needle in
+                // (An empty target is left to Foundation, which has its own answer for it.)
+                guard !needle.isEmpty, !haystack.contains(where: { $0 >= 0x80 }), !needle.contains(where: { $0 >= 0x80 }) else {
+                    return nil
+                }
+                guard haystack.count >= needle.count else { return false }
+                for start in 0...(haystack.count - needle.count)
+                where haystack[start] == needle[0] && memcmp(haystack.baseAddress! + start, needle.baseAddress!, needle.count) == 0 {
+                    return true
+                }
+                return false
+            }
+        }
+        return answer ?? text.contains(target)
+    }
+
     /// `text.trimmingCharacters(in: .whitespaces)` (for ASCII: spaces and tabs).
     public static func trimmingWhitespaces(_ text: String) -> String {
         let utf8 = text.utf8

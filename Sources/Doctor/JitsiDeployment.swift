@@ -6,7 +6,9 @@ public enum JitsiDeployment {
     /// Jitsi configs load Jitsi's plugin directory or its characteristic components.
     public static func looksLikeJitsi(_ configuration: ProsodyConfiguration) -> Bool {
         let pluginPaths = configuration.global["plugin_paths"]?.stringList ?? []
-        if pluginPaths.contains(where: { $0.contains("jitsi") || $0.contains("prosody-plugins") }) { return true }
+        if pluginPaths.contains(where: { ASCIIText.contains("jitsi", in: $0) || ASCIIText.contains("prosody-plugins", in: $0) }) {
+            return true
+        }
         let jitsiModules: Set<String> = ["speakerstats_component", "conference_duration_component",
                                          "av_moderation_component", "muc_breakout_rooms", "token_verification",
                                          "muc_domain_mapper", "client_proxy", "muc_lobby_rooms", "jitsi_session"]

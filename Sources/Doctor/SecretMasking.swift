@@ -20,12 +20,15 @@ public enum SecretMasking {
     }
 
     /// False only when `maskLine` cannot change `line`: an assignment is masked only when its
-    /// (ASCII) name contains a secret word, so the ASCII-lowercased line contains it too.
+    /// (ASCII) name contains a secret word, so the ASCII-lowercased line contains it too, and
+    /// an `=` or `:` follows the name.
     static func mayNeedMasking(_ line: String) -> Bool {
         var lower = Array(line.utf8)
         if lower.contains(UInt8(ascii: "<")) { return true }
         for i in lower.indices where lower[i] >= 0x41 && lower[i] <= 0x5A { lower[i] += 0x20 }
         if contains(Array(line.utf8), Array("eyJ".utf8)) { return true }
+        // The assignment and key forms need an `=` or a `:` after the name.
+        guard lower.contains(UInt8(ascii: "=")) || lower.contains(UInt8(ascii: ":")) else { return false }
         return secretWords.contains { contains(lower, $0) }
     }
 
@@ -65,6 +68,11 @@ public enum SecretMasking {
         // for a JWT, no `<` for a SASL element. Then every replacement below is the identity;
         // skipping them also avoids compiling the regular expressions at start-up.
         if !mayNeedMasking(line) { return line }
+        return maskEverything(in: line)
+    }
+
+    /// Every replacement of `maskLine`, without the pre-check.
+    static func maskEverything(in line: String) -> String {
         var result = maskAssignments(in: line)
         result = maskUnquoted(in: result)
         result = replace(jwtPattern, in: result) { _ in mask }

@@ -25,6 +25,14 @@ final class FoundationEquivalenceTests: XCTestCase {
         }
     }
 
+    func testContainsMatchesFoundation() {
+        for text in texts + ["/usr/share/jitsi-meet/prosody-plugins/", "jitsi", "jitsj", "JITSI", "xjitsix"] {
+            for target in ["jitsi", "prosody-plugins", "", " ", "a", "é", "e\u{0301}", "/tmp/a/", "aaa"] {
+                XCTAssertEqual(ASCIIText.contains(target, in: text), text.contains(target), "\(text.debugDescription) - \(target.debugDescription)")
+            }
+        }
+    }
+
     func testFirstLineMatchesFoundation() {
         for text in texts + ["one\ntwo\nthree", "\nlead", "trail\n", "cr\r\nlf"] {
             XCTAssertEqual(ASCIIText.firstLine(text), text.components(separatedBy: "\n").first, text.debugDescription)

@@ -1,4 +1,4 @@
-import Doctor
+@testable import Doctor
 import XCTest
 
 final class SecretMaskingTests: XCTestCase {
@@ -35,5 +35,24 @@ final class SecretMaskingOtherFormatsTests: XCTestCase {
         XCTAssertEqual(SecretMasking.maskLine("      password: unquoted-s3cret"), "      password: ********")
         XCTAssertEqual(SecretMasking.maskLine("debug\tSession token: nil, session room: nil"), "debug\tSession token: nil, session room: nil")
         XCTAssertEqual(SecretMasking.maskLine(#"app_secret = ENV_SECRET"#), #"app_secret = ENV_SECRET"#, "a Lua variable is no secret value")
+    }
+}
+
+/// `maskLine` skips the regular expressions when a byte pre-check shows none can change the
+/// line; on every such line, running them all must indeed change nothing.
+final class SecretMaskingPrecheckTests: XCTestCase {
+    func testPrecheckNeverSkipsALineThatWouldChange() throws {
+        var lines = ["contains secrets inline (sql)", "password", "password = 'x'", "password: x", "PASSWORD=x", "token",
+                     "eyJhbGciOiJIUzI1NiJ9.eyJyb29tIjoiKiJ9.c2lnbmF0dXJl", "<auth>AGFsaWNl</auth>", "app_secret\u{00A0}= \"y\"",
+                     "sql = { password = \"pw\" }", "a = b", "x: y", "secret_file = \"/k\"", "Session token: nil"]
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["password", "secret", "token", "api_key", "Secret", " ", "=", ":", "\"", "'", "x", "[[", "]]", ".", "_",
+                      "<auth>", "QUJD", "</auth>", "eyJ", "abcd", "-", "PASSWD", "\u{00A0}", "é"]
+        for _ in 0..<6000 {
+            lines.append((0..<Int.random(in: 1...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        for line in lines where !SecretMasking.mayNeedMasking(line) {
+            XCTAssertEqual(SecretMasking.maskEverything(in: line), line, line.debugDescription)
+        }
     }
 }

@@ -146,20 +146,22 @@ struct ConfigFacts {
         // The union of each section's list, component module and `modules(for:)`. A section
         // adds its own list and module anyway, so `modules(for:)` only adds its base set minus
         // the section's own modules_disabled: the base set itself when nothing is disabled.
-        var names = Set<String>()
-        var wholeBase: Set<Bool> = []
+        var names = Set<String>(minimumCapacity: 64)
+        // Whether some host (component, or not) takes its whole base set.
+        var wholeBase = (host: false, component: false)
         for section in globalAndHosts {
             names.formUnion(section["modules_enabled"]?.stringList ?? [])
             if let m = section.componentModule { names.insert(m) }
             let component = section.componentModule != nil
             let disabled = section.isGlobal ? [] : (section["modules_disabled"]?.stringList ?? [])
             if disabled.isEmpty {
-                wholeBase.insert(component)
+                if component { wholeBase.component = true } else { wholeBase.host = true }
             } else {
                 names.formUnion(baseModules(component: component, release: release).subtracting(disabled))
             }
         }
-        for component in wholeBase { names.formUnion(baseModules(component: component, release: release)) }
+        if wholeBase.host { names.formUnion(baseModules(component: false, release: release)) }
+        if wholeBase.component { names.formUnion(baseModules(component: true, release: release)) }
         return names
     }
 
