@@ -284,9 +284,16 @@ public enum KnownOptions {
 
     private static let globalOnlyTable = NameTable([globalOnly])
 
-    /// Every known name in one table (a name in several lists is kept once).
-    private static let allNames = NameTable([core, community, prosodyModulesOptions, globalOnly, Array(deprecated.keys),
-                                             Array(obsolete(for: .v0_11)), networkOptionNames])
+    /// Every list a known name comes from, in table order (set and dictionary keys sorted, so
+    /// that the order is the same in every process).
+    static var knownNameLists: [[String]] {
+        [core, community, prosodyModulesOptions, globalOnly, deprecated.keys.sorted(), obsolete(for: .v0_11).sorted(),
+         networkOptionNames]
+    }
+
+    /// Every known name in one table (a name in several lists is kept once), laid out ahead
+    /// of time in `KnownOptionIndex` (a test checks it against `knownNameLists`).
+    private static let allNames = NameTable(names: KnownOptionIndex.names, slots: KnownOptionIndex.slots)
 
     private static let networkOptionNames: [String] = [
         "c2s_ssl", "s2s_ssl", "component_ports", "c2s_ports", "s2s_ports", "http_ports", "https_ports",
@@ -320,47 +327,17 @@ public enum KnownOptions {
 
     private static let prosodyModulesNameTable = NameTable([prosodyModulesNames])
 
-    /// A known name with what the filters of `suggestion` look at first.
-    private struct Candidate {
-        var name: String
-        /// Length in characters (the first filter); known names are ASCII, so also in bytes.
-        var count: Int
-        /// Length of the underscore-free form (the form itself is made only for the few
-        /// names that get that far).
-        var squashedCount: Int
-        /// Which byte classes the name holds, underscores left out (see `byteClasses`).
-        var classes: UInt64
-    }
-
-    /// The known names, computed once (`suggestion` runs for every unknown option). Not
-    /// sorted: `suggestion` breaks ties by name itself, which gives the answer a scan in
-    /// sorted order would.
-    private static let suggestionCandidates: [Candidate] = allNames.names.map { name in
-        // One pass over the bytes (every known name is ASCII: its length in characters is its
-        // byte count).
-        var underscores = 0
-        var classes: UInt64 = 0
-        var name = name
-        let byteCount = name.withUTF8 { bytes in
-            for byte in bytes {
-                if byte == UInt8(ascii: "_") { underscores += 1 } else { classes |= byteClass(byte) }
-            }
-            return bytes.count
-        }
-        return Candidate(name: name, count: byteCount, squashedCount: byteCount - underscores, classes: classes)
-    }
-
     /// A set of byte classes (letters, digits, each their own; everything else shares a few)
     /// with `_` left out. An edit changes one byte of each side, so two strings whose sets
     /// differ by more than `limit` classes on either side are more than `limit` edits
     /// apart: most known names are ruled out by two popcounts instead of a distance table.
-    private static func byteClasses<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+    static func byteClasses<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
         var classes: UInt64 = 0
         for byte in bytes where byte != UInt8(ascii: "_") { classes |= byteClass(byte) }
         return classes
     }
 
-    private static func byteClass(_ byte: UInt8) -> UInt64 {
+    static func byteClass(_ byte: UInt8) -> UInt64 {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"): return 1 << UInt64(byte - UInt8(ascii: "a"))
         case UInt8(ascii: "A")...UInt8(ascii: "Z"): return 1 << (26 + UInt64(byte - UInt8(ascii: "A")))
@@ -402,12 +379,14 @@ public enum KnownOptions {
         let classes = byteClasses(name.utf8)
         // The nearest name; between equally near ones, the first in sorted order.
         var best: (name: String, distance: Int)?
-        for entry in suggestionCandidates where abs(entry.count - length) <= limit {
-            if classesRuleOut(classes, entry.classes, limit: limit) { continue }
-            let d = EditDistance.damerauLevenshtein(name, entry.name, within: limit)
+        // Every known name is ASCII: its length in characters is its byte count.
+        let names = KnownOptionIndex.names, lengths = KnownOptionIndex.lengths, nameClasses = KnownOptionIndex.classes
+        for index in names.indices where abs(Int(lengths[index]) - length) <= limit {
+            if classesRuleOut(classes, nameClasses[index], limit: limit) { continue }
+            let d = EditDistance.damerauLevenshtein(name, names[index], within: limit)
             guard d <= limit else { continue }
-            if let current = best, current.distance < d || (current.distance == d && current.name < entry.name) { continue }
-            best = (entry.name, d)
+            if let current = best, current.distance < d || (current.distance == d && current.name < names[index]) { continue }
+            best = (names[index], d)
         }
         if let best { return best.name }
         // Swapped words (`plugins_path` for `plugin_paths`), or a missing/extra underscore:
@@ -419,18 +398,19 @@ public enum KnownOptions {
         let squashedClasses = byteClasses(squashedBytes)
         let words = Set(name.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) })
         var first: String?
-        for entry in suggestionCandidates {
-            let candidate = entry.name
+        let squashedLengths = KnownOptionIndex.squashedLengths
+        for index in names.indices {
+            let candidate = names[index]
             if let found = first, found < candidate { continue }
             // ASCII on both sides: equal squashed forms have equal lengths and classes.
             let equal = squashedIsASCII
-                ? entry.squashedCount == squashedCount && entry.classes == squashedClasses
+                ? Int(squashedLengths[index]) == squashedCount && nameClasses[index] == squashedClasses
                     && equalsWithoutUnderscores(candidate, squashedBytes)
                 : withoutUnderscores(candidate) == squashed
             if equal {
                 first = candidate
-            } else if length >= 8, abs(entry.squashedCount - squashedCount) <= 2,
-               !classesRuleOut(squashedClasses, entry.classes, limit: 2),
+            } else if length >= 8, abs(Int(squashedLengths[index]) - squashedCount) <= 2,
+               !classesRuleOut(squashedClasses, nameClasses[index], limit: 2),
                EditDistance.damerauLevenshtein(squashed, withoutUnderscores(candidate), within: 2) <= 2,
                Set(candidate.split(separator: "_").map { $0.hasSuffix("s") ? String($0.dropLast()) : String($0) }) == words {
                 first = candidate
