@@ -163,18 +163,40 @@ public struct ConfigLoader: Sendable {
         }
     }
 
+    /// From this many assignments, `finish` uses a second thread.
+    static let sideBySideAssignments = 20_000
+
     func finish(_ e: Evaluator, mainFile: String) -> LoadedConfiguration {
         var converter = ValueConverter()
-        var visual = VisualSections(sources: e.sources)
+        let pending = e.assignments
+        let sources = e.sources
+        // A big config has its visual sections found on a second core meanwhile (they read
+        // only the source texts and the locations).
+        let findVisualSections: () -> [String?] = {
+            var visual = VisualSections(sources: sources)
+            return pending.map { visual.section(for: $0.location) }
+        }
         // The assignments first: a section's value is the value of the assignment that set it
         // (converted once, here), or a bookkeeping value converted below.
-        let assignments = e.assignments.map { a -> OptionAssignment in
-            var o = OptionAssignment(name: a.name, value: converter.convert(a.value), location: a.location,
-                                     section: a.section, viaTableForm: a.viaTableForm)
-            o.valueRange = a.valueRange
-            o.statementLine = a.statementLine
-            o.visualSection = visual.section(for: a.location)
-            return o
+        func convertAssignments() -> [OptionAssignment] {
+            pending.map { a -> OptionAssignment in
+                var o = OptionAssignment(name: a.name, value: converter.convert(a.value), location: a.location,
+                                         section: a.section, viaTableForm: a.viaTableForm)
+                o.valueRange = a.valueRange
+                o.statementLine = a.statementLine
+                return o
+            }
+        }
+        var assignments: [OptionAssignment] = []
+        let visualSections = SideBySide.Result<[String?]>()
+        if pending.count >= Self.sideBySideAssignments {
+            SideBySide.run({ assignments = convertAssignments() }, beside: { visualSections.value = findVisualSections() })
+        } else {
+            assignments = convertAssignments()
+            visualSections.value = findVisualSections()
+        }
+        if let found = visualSections.value {
+            for index in assignments.indices { assignments[index].visualSection = found[index] }
         }
         func option(_ key: String, _ entry: RawEntry) -> ConfigOption {
             let value = entry.assignment.map { assignments[$0].value } ?? converter.convert(entry.value)

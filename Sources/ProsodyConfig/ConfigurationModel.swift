@@ -149,7 +149,12 @@ public struct ConfigSection: Sendable {
         for index in options.indices where options[index].name == name { return options[index] }
         return nil
     }
-    public subscript(name: String) -> ConfigValue? { option(name)?.value }
+    /// `option(name)?.value`, without copying the rest of the option.
+    public subscript(name: String) -> ConfigValue? {
+        let options = storage.options
+        for index in options.indices where options[index].name == name { return options[index].value }
+        return nil
+    }
 
     public var isGlobal: Bool { kind == .global }
     public var isVirtualHost: Bool { kind == .virtualHost }

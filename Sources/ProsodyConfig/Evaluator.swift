@@ -216,6 +216,8 @@ final class Evaluator {
     lazy var environment: [String: String] = settings.environment ?? ProcessInfo.processInfo.environment
     /// The syntax trees of the files loaded, when `settings.keepsSyntaxTrees`.
     var syntaxTrees: [ParseResult] = []
+    /// The files' environments, when `settings.keepsSyntaxTrees`.
+    var keptEnvironments: [FileEnv] = []
 
     static let dynamicSectionName = "<dynamic>"
 
@@ -279,6 +281,8 @@ final class Evaluator {
             report(.syntaxError, error.message, at: SourceLocation(file: path, range: error.range), fatal: true)
         }
         let env = makeEnv(file: path)
+        // Kept with the syntax trees: freeing a big file's per-host tables is pure cost then.
+        if settings.keepsSyntaxTrees { keptEnvironments.append(env) }
         let scope = Scope(parent: nil)
         scope.varargs = []
         includeStack.append(path)

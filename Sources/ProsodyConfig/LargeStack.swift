@@ -46,3 +46,45 @@ enum LargeStack {
         #endif
     }
 }
+
+/// Runs `side` on a second thread while the caller runs `main`, and returns when both are
+/// done (`side` runs on the calling thread after `main` when no thread can be started). The
+/// two must share nothing mutable; `side` hands its result over through what it captures.
+enum SideBySide {
+    private final class Job: @unchecked Sendable {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+
+    /// Holds what `side` computed, for the caller to read once `run` has returned.
+    final class Result<T>: @unchecked Sendable {
+        var value: T?
+        init() {}
+    }
+
+    static func run(_ main: () -> Void, beside side: @escaping () -> Void) {
+        #if os(Linux)
+        let job = Job(side)
+        var attr = pthread_attr_t()
+        pthread_attr_init(&attr)
+        defer { pthread_attr_destroy(&attr) }
+        pthread_attr_setstacksize(&attr, 16 << 20)
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(job).toOpaque()
+        let rc = pthread_create(&thread, &attr, { raw in
+            Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue().body()
+            return nil
+        }, context)
+        main()
+        if rc == 0 {
+            pthread_join(thread, nil)
+        } else {
+            Unmanaged<Job>.fromOpaque(context).release()
+            side()
+        }
+        #else
+        main()
+        side()
+        #endif
+    }
+}

@@ -65,7 +65,9 @@ public enum PosixFiles {
     /// setting up FileManager).
     public static func currentDirectory() -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        if getcwd(&buffer, buffer.count) != nil { return String(cString: buffer) }
+        if getcwd(&buffer, buffer.count) != nil {
+            return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
         return FileManager.default.currentDirectoryPath
     }
 

@@ -114,15 +114,18 @@ struct ConfigFacts {
     /// every host first (a big config lists tens of thousands).
     func listedModules(where test: (String) -> Bool) -> [(module: String, option: ConfigOption, section: ConfigSection)] {
         var result: [(module: String, option: ConfigOption, section: ConfigSection)] = []
-        for list in moduleLists() {
-            for module in list.modules where test(module) { result.append((module, list.option, list.section)) }
+        // By index: only a matching entry's option and section are copied.
+        let lists = moduleLists()
+        for index in lists.indices {
+            for module in lists[index].modules where test(module) { result.append((module, lists[index].option, lists[index].section)) }
         }
         return result
     }
 
     /// True when some global or enabled host's `modules_enabled` names a module passing `test`.
     func listsModule(where test: (String) -> Bool) -> Bool {
-        moduleLists().contains { $0.modules.contains(where: test) }
+        let lists = moduleLists()
+        return lists.indices.contains { lists[$0].modules.contains(where: test) }
     }
 
     /// Each global or enabled host's `modules_enabled` list, with the option and its section, made once.
