@@ -21,9 +21,11 @@ struct ConfigFacts {
         /// for one computation instead of each making their own; recursive, because making
         /// one value may ask for another.
         private let lock = NSRecursiveLock()
-        private var values: [Key: Any] = [:]
+        /// By `Key.name`: a dictionary keyed by String needs no run-time conformance lookup of
+        /// its own key type (a visible cost on a small config, paid once per process).
+        private var values: [String: Any] = [:]
 
-        enum Key: Hashable {
+        enum Key {
             case enabledHosts
             case globalAndHosts
             case globalAndEnabledHosts
@@ -32,14 +34,27 @@ struct ConfigFacts {
             case baseModules(ProsodyRelease, component: Bool)
             /// A rule helper's own result, by a name unique to that helper.
             case named(String)
+
+            var name: String {
+                switch self {
+                case .enabledHosts: "enabledHosts"
+                case .globalAndHosts: "globalAndHosts"
+                case .globalAndEnabledHosts: "globalAndEnabledHosts"
+                case .listedModules: "listedModules"
+                case .allModuleNames(let release): "allModuleNames/" + release.rawValue
+                case .baseModules(let release, let component): "baseModules/" + release.rawValue + (component ? "/component" : "/host")
+                case .named(let name): "named/" + name
+                }
+            }
         }
 
         func value<T>(_ key: Key, _ make: () -> T) -> T {
+            let name = key.name
             lock.lock()
             defer { lock.unlock() }
-            if let cached = values[key] as? T { return cached }
+            if let cached = values[name] as? T { return cached }
             let value = make()
-            values[key] = value
+            values[name] = value
             return value
         }
     }
@@ -64,7 +79,7 @@ struct ConfigFacts {
     var enabledHosts: [ConfigSection] { memo.value(.enabledHosts) { hosts.filter(isEnabled) } }
 
     /// A component named like a bare JID (`user@host`) is not a domain.
-    static func isBareJID(_ name: String) -> Bool { name.contains("@") }
+    static func isBareJID(_ name: String) -> Bool { ASCIIText.contains("@", in: name) }
 
     /// Autoloaded modules (0.12 adds the platform module `posix`).
     static func autoload(_ release: ProsodyRelease) -> Set<String> {

@@ -262,7 +262,8 @@ enum SecurityRules {
         }
         return order.compactMap { file in
             guard let secrets = byFile[file], let first = secrets.first, let mode = context.fileFacts[file]?.octal else { return nil }
-            let names = Array(Set(secrets.map(\.name))).sorted().joined(separator: ", ")
+            var names = ""
+            for name in Array(Set(secrets.map(\.name))).sorted() { names += names.isEmpty ? name : ", " + name }
             return factory.make(
                 "\(file) is readable by every local user (mode \(mode)) and contains secrets inline (\(names)).",
                 at: first.location,
