@@ -24,21 +24,20 @@ public enum PosixFiles {
         var info = stat()
         var capacity = 64 << 10
         if fstat(fd, &info) == 0, info.st_size > 0 { capacity = Int(info.st_size) + 1 }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: capacity)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return nil
+        // The first read goes straight into the array, without clearing it first.
+        var failed = false
+        let first = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            count = 0
+            while true {
+                let n = read(fd, buffer.baseAddress, buffer.count)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { failed = true } else { count = n }
+                return
             }
-            if n == 0 { return bytes }
-            if bytes.isEmpty && n < chunk.count {
-                chunk.removeSubrange(n...)
-                return readRest(fd, into: chunk)
-            }
-            bytes.append(contentsOf: chunk[..<n])
         }
+        if failed { return nil }
+        if first.isEmpty { return first }
+        return readRest(fd, into: first)
     }
 
     /// `FileManager.contentsOfDirectory(atPath:)` for a directory of ASCII names: readdir's
