@@ -22,8 +22,10 @@ public struct FileFacts: Sendable, Hashable {
 
     /// The mode as `0644`.
     public var octal: String {
-        let digits = String(mode & 0o7777, radix: 8)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+        // Four octal digits, written out (the generic radix conversion costs more on first use).
+        let bits = Int(mode & 0o7777)
+        return String(decoding: [bits >> 9, (bits >> 6) & 7, (bits >> 3) & 7, bits & 7].map { UInt8(ascii: "0") + UInt8($0) },
+                      as: UTF8.self)
     }
 
     /// For the CLI: stat every path (files that cannot be stat'ed are left out).

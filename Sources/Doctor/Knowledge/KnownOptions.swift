@@ -236,6 +236,11 @@ public enum KnownOptions {
 
     /// Deprecated names by release: the `cross_domain_*` pair is obsolete (not deprecated) before 0.12.4;
     /// we treat 0.12 as 0.12.4+, whose advice is the useful one.
+    public static func isDeprecated(_ name: String, in release: ProsodyRelease) -> Bool {
+        guard deprecated[name] != nil else { return false }
+        return release != .v0_11 || (name != "cross_domain_bosh" && name != "cross_domain_websocket")
+    }
+
     public static func deprecatedNames(for release: ProsodyRelease) -> Set<String> {
         var names = Set(deprecated.keys)
         if release == .v0_11 { names.subtract(["cross_domain_bosh", "cross_domain_websocket"]) }

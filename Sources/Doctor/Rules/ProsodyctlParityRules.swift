@@ -158,9 +158,9 @@ enum ProsodyctlParityRules {
 
     static func deprecatedOption(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let facts = facts(context) else { return [] }
-        let names = KnownOptions.deprecatedNames(for: context.prosodyRelease)
+        let release = context.prosodyRelease
         return facts.globalAndHosts.flatMap { section in
-            section.options.matching { names.contains($0) }.compactMap { option -> Finding? in
+            section.options.matching { KnownOptions.isDeprecated($0, in: release) }.compactMap { option -> Finding? in
                 guard let deprecation = KnownOptions.deprecated[option.name] else { return nil }
                 var edits: [TextEdit] = []
                 if let newName = deprecation.renameTo, section.option(newName) == nil,

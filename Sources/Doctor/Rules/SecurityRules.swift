@@ -248,8 +248,9 @@ enum SecurityRules {
 
     static func secretInWorldReadableFile(_ context: AnalysisContext, _ factory: FindingFactory) -> [Finding] {
         guard let configuration = context.configuration, !context.fileFacts.isEmpty else { return [] }
-        var byFile: [String: [OptionAssignment]] = [:]
-        var order: [String] = []
+        // Files in the order their first secret appears, each with its secrets (a config has
+        // few: plain arrays).
+        var byFile: [(file: String, secrets: [OptionAssignment])] = []
         let assignments = configuration.assignments
         // By index: the name is tested in place, only secret assignments are copied.
         for index in assignments.indices where isSecretOption(assignments[index].name)
@@ -257,13 +258,18 @@ enum SecurityRules {
             let assignment = assignments[index]
             let file = assignment.location.file
             guard let facts = context.fileFacts[file], facts.isWorldReadable else { continue }
-            if byFile[file] == nil { order.append(file) }
-            byFile[file, default: []].append(assignment)
+            if let position = byFile.firstIndex(where: { $0.file == file }) {
+                byFile[position].secrets.append(assignment)
+            } else {
+                byFile.append((file, [assignment]))
+            }
         }
-        return order.compactMap { file in
-            guard let secrets = byFile[file], let first = secrets.first, let mode = context.fileFacts[file]?.octal else { return nil }
+        return byFile.compactMap { file, secrets in
+            guard let first = secrets.first, let mode = context.fileFacts[file]?.octal else { return nil }
+            var sortedNames: [String] = []
+            for name in secrets.map(\.name).sorted() where sortedNames.last != name { sortedNames.append(name) }
             var names = ""
-            for name in Array(Set(secrets.map(\.name))).sorted() { names += names.isEmpty ? name : ", " + name }
+            for name in sortedNames { names += names.isEmpty ? name : ", " + name }
             return factory.make(
                 "\(file) is readable by every local user (mode \(mode)) and contains secrets inline (\(names)).",
                 at: first.location,
@@ -321,7 +327,7 @@ enum SecurityRules {
     /// Template markers and redactions that are not real secrets.
     static func isPlaceholder(_ value: String) -> Bool {
         let v = ASCIIText.trimmingWhitespaces(value)
-        if v.contains("{{") || v.contains("${") || v.hasPrefix("$") || v.hasPrefix("%") { return true }
+        if ASCIIText.contains("{{", in: v) || ASCIIText.contains("${", in: v) || v.hasPrefix("$") || v.hasPrefix("%") { return true }
         if v.hasPrefix("<") && v.hasSuffix(">") { return true }
         if v.hasPrefix("__") && v.hasSuffix("__") { return true }
         if v.hasPrefix("[") && v.hasSuffix("]") { return true }
