@@ -22,40 +22,41 @@ enum LargeStack {
         // Loads nest (a caller already on a large stack): no second thread.
         if isLargeStackThread() { return body() }
         let box = Box<T>()
-        let job = Job { box.value = body() }
-        var attr = pthread_attr_t()
-        pthread_attr_init(&attr)
-        defer { pthread_attr_destroy(&attr) }
-        pthread_attr_setstacksize(&attr, 64 << 20)
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(job).toOpaque()
-        let rc = pthread_create(&thread, &attr, { raw in
-            markLargeStackThread()
-            Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue().body()
-            return nil
-        }, context)
-        if rc == 0 {
-            pthread_join(thread, nil)
-            if let value = box.value { return value }
-            return body()
-        }
-        Unmanaged<Job>.fromOpaque(context).release()
+        guard let thread = startThread(stackSize: 64 << 20, { markLargeStackThread(); box.value = body() }) else { return body() }
+        pthread_join(thread, nil)
+        if let value = box.value { return value }
         return body()
         #else
         return body()
         #endif
     }
+
+    #if os(Linux)
+    /// Starts `body` on a new joinable thread with the given stack; nil when none can start.
+    static func startThread(stackSize: Int, _ body: @escaping () -> Void) -> pthread_t? {
+        var attr = pthread_attr_t()
+        pthread_attr_init(&attr)
+        defer { pthread_attr_destroy(&attr) }
+        pthread_attr_setstacksize(&attr, stackSize)
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(Job(body)).toOpaque()
+        let rc = pthread_create(&thread, &attr, { raw in
+            Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue().body()
+            return nil
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<Job>.fromOpaque(context).release()
+            return nil
+        }
+        return thread
+    }
+    #endif
 }
 
 /// Runs `side` on a second thread while the caller runs `main`, and returns when both are
 /// done (`side` runs on the calling thread after `main` when no thread can be started). The
 /// two must share nothing mutable; `side` hands its result over through what it captures.
 enum SideBySide {
-    private final class Job: @unchecked Sendable {
-        let body: () -> Void
-        init(_ body: @escaping () -> Void) { self.body = body }
-    }
-
     /// Holds what `side` computed, for the caller to read once `run` has returned.
     final class Result<T>: @unchecked Sendable {
         var value: T?
@@ -64,24 +65,9 @@ enum SideBySide {
 
     static func run(_ main: () -> Void, beside side: @escaping () -> Void) {
         #if os(Linux)
-        let job = Job(side)
-        var attr = pthread_attr_t()
-        pthread_attr_init(&attr)
-        defer { pthread_attr_destroy(&attr) }
-        pthread_attr_setstacksize(&attr, 16 << 20)
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(job).toOpaque()
-        let rc = pthread_create(&thread, &attr, { raw in
-            Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue().body()
-            return nil
-        }, context)
+        let thread = LargeStack.startThread(stackSize: 16 << 20, side)
         main()
-        if rc == 0 {
-            pthread_join(thread, nil)
-        } else {
-            Unmanaged<Job>.fromOpaque(context).release()
-            side()
-        }
+        if let thread { pthread_join(thread, nil) } else { side() }
         #else
         main()
         side()
