@@ -18,10 +18,14 @@ mkdir -p "$tmp/certs" "$tmp/conf.d"
 # prosodyctl drops to the prosody user: the copies must be readable by it.
 chmod 755 "$tmp" "$tmp/certs" "$tmp/conf.d"
 
-median_ms() {  # median wall time of "$@" over $runs runs, in milliseconds
+median_ms() {  # median wall time of "$@" over $runs runs (after 2 untimed warm-up runs), in milliseconds
 	python3 - "$runs" "$@" <<'PY'
 import statistics, subprocess, sys, time
 runs = int(sys.argv[1]); cmd = sys.argv[2:]
+# Warm-up, as hyperfine does: the first runs after other work (a build, the corpus probe's
+# prosodyctl runs) find cold caches, which moves a 2 ms run by a third either way.
+for _ in range(2):
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 times = []
 for _ in range(runs):
     t = time.perf_counter()
