@@ -56,6 +56,30 @@ final class SuggestionEquivalenceTests: XCTestCase {
         }
     }
 
+    /// Optimal-string-alignment distance on UTF-8 bytes, the full table.
+    func plainDistance(_ a: String, _ b: String) -> Int {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        var d = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)
+        for i in 0...x.count { d[i][0] = i }
+        for j in 0...y.count { d[0][j] = j }
+        for i in stride(from: 1, through: x.count, by: 1) {
+            for j in stride(from: 1, through: y.count, by: 1) {
+                let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[x.count][y.count]
+    }
+
+    func testFullDistanceIsThePlainTable() {
+        let words = ["", "a", "ab", "ba", "abc", "acb", "kitten", "sitting", "c2s_ports", "s2s_ports", "plugin_paths",
+                     "plugins_path", "modules_enabled", "modules_disabled", "xxxxxxxx", "é_x", "e\u{0301}_x"]
+        for a in words {
+            for b in words { XCTAssertEqual(EditDistance.damerauLevenshtein(a, b), plainDistance(a, b), "\(a) \(b)") }
+        }
+    }
+
     func testBandedDistanceIsExactWithinTheLimit() {
         let words = ["", "a", "ab", "ba", "abc", "acb", "kitten", "sitting", "c2s_ports", "s2s_ports", "plugin_paths",
                      "plugins_path", "modules_enabled", "modules_disabled", "xxxxxxxx", "é_x", "e\u{0301}_x"]

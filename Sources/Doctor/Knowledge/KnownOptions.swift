@@ -438,7 +438,9 @@ extension KnownOptions {
 public enum EditDistance {
     /// Optimal-string-alignment distance; stops early (returns limit + 1) past `limit`.
     public static func damerauLevenshtein(_ a: String, _ b: String, limit: Int = .max) -> Int {
-        distance(Array(a.utf8), Array(b.utf8), limit: limit)
+        let x = Array(a.utf8), y = Array(b.utf8)
+        // No distance exceeds the longer length: a band that wide is the whole table.
+        return bandedDistance(x, y, limit: min(limit, max(x.count, y.count)))
     }
 
     /// For callers that only ask "within `limit`?": the distance is at least the difference
@@ -487,37 +489,6 @@ public enum EditDistance {
                 (previousPrevious, previous, current) = (previous, current, previousPrevious)
             }
             return min(previous[y.count], cap)
-        }
-    }
-
-    /// Optimal-string-alignment distance on UTF-8 bytes.
-    private static func distance<Bytes: RandomAccessCollection>(_ x: Bytes, _ y: Bytes, limit: Int) -> Int
-    where Bytes.Element == UInt8, Bytes.Index == Int {
-        if x.isEmpty { return y.count }
-        if y.isEmpty { return x.count }
-        let width = y.count + 1
-        // Three rows in one scratch buffer, rotated by index (no allocation per row).
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * width) { rows in
-            var previousPrevious = rows.baseAddress!
-            var previous = previousPrevious + width
-            var current = previous + width
-            for j in 0..<width { previousPrevious[j] = 0; previous[j] = j; current[j] = 0 }
-            for i in 1...x.count {
-                current[0] = i
-                var rowMinimum = current[0]
-                for j in 1...y.count {
-                    let cost = x[i - 1] == y[j - 1] ? 0 : 1
-                    var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                    if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
-                        value = min(value, previousPrevious[j - 2] + 1)
-                    }
-                    current[j] = value
-                    rowMinimum = min(rowMinimum, value)
-                }
-                if rowMinimum > limit { return limit + 1 }
-                (previousPrevious, previous, current) = (previous, current, previousPrevious)
-            }
-            return previous[y.count]
         }
     }
 }
