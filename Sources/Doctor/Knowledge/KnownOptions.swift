@@ -241,12 +241,6 @@ public enum KnownOptions {
         return release != .v0_11 || (name != "cross_domain_bosh" && name != "cross_domain_websocket")
     }
 
-    public static func deprecatedNames(for release: ProsodyRelease) -> Set<String> {
-        var names = Set(deprecated.keys)
-        if release == .v0_11 { names.subtract(["cross_domain_bosh", "cross_domain_websocket"]) }
-        return names
-    }
-
     /// The 68 options `prosodyctl check config` insists on seeing in the global section (C7).
     public static let globalOnly: [String] = [
         "access_control_allow_credentials", "access_control_allow_headers", "access_control_allow_methods",
